@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from typing import Any, NoReturn
+
+from auditlog.models import AbstractLogEntry, LogEntryManager
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AppendOnlyQuerySet(models.QuerySet[Any]):
+    """Refuses bulk changes. On PostgreSQL a trigger refuses them too (migration 0003), whatever the path."""
+
+    def update(self, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed.")
+
+    def delete(self) -> NoReturn:  # type: ignore[override]
+        raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be deleted.")
+
+
+class AuditEntryQuerySet(AppendOnlyQuerySet):
+    pass
+
+
+class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class AuditEntry(AbstractLogEntry):
+    """One recorded change. Written by django-auditlog; append-only."""
+
+    body_id = models.BigIntegerField(null=True, blank=True)
+    response_id = models.BigIntegerField(null=True, blank=True)
+    reason = models.TextField(blank=True)
+    actor_label = models.CharField(max_length=100, blank=True, help_text="The command or task that acted.")
+
+    objects = AuditEntryManager()
+
+    class Meta(AbstractLogEntry.Meta):
+        verbose_name = "audit entry"
+        verbose_name_plural = "audit entries"
+        indexes = [
+            models.Index(fields=["response_id", "timestamp"], name="audit_response_time_idx"),
+            models.Index(fields=["body_id", "timestamp"], name="audit_body_time_idx"),
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Audit entries cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Audit entries cannot be deleted.")
+
+    @property
+    def actor_display(self) -> str:
+        if self.actor_id:
+            return str(self.actor)
+        return self.actor_label or self.actor_email or "system"
+
+
+class ExportKind(models.TextChoices):
+    REGISTER = "register", "Response register"
+    AUDIT = "audit", "Audit trail"
+
+
+class ExportRecord(models.Model):
+    """One export of the register or the audit trail: who took what, when, and with which filters.
+
+    Registered with django-auditlog (audit/audit.py), so every export also appears in the audit trail — and in the
+    next audit export — as a created "export record". Append-only, like the trail itself.
+    """
+
+    kind = models.CharField(max_length=20, choices=ExportKind.choices)
+    file_format = models.CharField(max_length=10)
+    filters = models.JSONField(default=dict, blank=True, help_text="The filters that were applied, as given.")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor = models.CharField(
+        max_length=150, help_text="The username, or the command that exported; kept if the user is later deleted."
+    )
+    body_id = models.BigIntegerField(
+        null=True, blank=True, help_text="The body whose rows were exported; empty for a national (all bodies) export."
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=ExportKind.values), name="export_record_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} export ({self.file_format}) by {self.actor}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Export records cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("Export records cannot be deleted.")
+
+    def get_additional_data(self) -> dict[str, Any]:
+        # Scopes the audit entry to the exporting body, so the body sees its own exports in its audit export.
+        return {"body_id": self.body_id, "response_id": None}

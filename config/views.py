@@ -1,0 +1,24 @@
+from django.db import connection
+from django.http import HttpRequest, JsonResponse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    from notifications.models import SweepRun
+
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        database = "ok"
+    except Exception as exc:  # noqa: BLE001 - a health check reports every failure
+        return JsonResponse({"database": f"error: {exc.__class__.__name__}"}, status=503)
+    last = SweepRun.objects.filter(finished_at__isnull=False).order_by("-finished_at").first()
+    return JsonResponse(
+        {
+            "database": database,
+            "last_reminder_sweep": last.finished_at.isoformat() if last and last.finished_at else None,
+        }
+    )

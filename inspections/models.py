@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.validators import URLValidator
+from django.db import models
+from django.urls import reverse
+
+
+class Force(models.Model):
+    name = models.CharField(max_length=100, unique=True)
+    slug = models.SlugField(max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class BodyKind(models.TextChoices):
+    PCC = "pcc", "Police and Crime Commissioner"
+    PFCC = "pfcc", "Police, Fire and Crime Commissioner"
+    MAYOR = "mayor", "Mayor with PCC functions"
+    COMMON_COUNCIL = "common_council", "Common Council of the City of London"
+
+
+class LocalPolicingBody(models.Model):
+    """The body that must respond under s55. Bodies change over time; responses keep the body that made them."""
+
+    kind = models.CharField(max_length=20, choices=BodyKind.choices)
+    name = models.CharField(max_length=200, unique=True)
+    short_name = models.CharField(max_length=80, blank=True, help_text="Shown in the page header, e.g. 'Norfolk OPCC'.")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="bodies")
+    active = models.BooleanField(
+        default=False,
+        help_text="This deployment serves this body: new inspections of its force create a response for it.",
+    )
+    shared_inbox = models.EmailField(blank=True, help_text="The office's shared mailbox; every reminder goes here.")
+    escalation_emails = models.TextField(
+        blank=True, help_text="Addresses told when a response is overdue (one per line), e.g. the Chief Executive."
+    )
+    website_url = models.URLField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "local policing body"
+        verbose_name_plural = "local policing bodies"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(kind__in=BodyKind.values), name="body_kind_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+    def escalation_list(self) -> list[str]:
+        return [line.strip() for line in self.escalation_emails.replace(",", "\n").splitlines() if line.strip()]
+
+
+class PublicationType(models.Model):
+    name = models.CharField(max_length=80, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Inspection(models.Model):
+    """An HMICFRS report. A public fact, shared by every body whose force it concerns."""
+
+    title = models.CharField(max_length=300)
+    published_on = models.DateField(help_text="The day HMICFRS published the report. Day 1 of the 56 days.")
+    publication_types = models.ManyToManyField(PublicationType, related_name="inspections", blank=True)
+    forces = models.ManyToManyField(Force, related_name="inspections", blank=True)
+    is_national = models.BooleanField(
+        default=False, help_text="A national (thematic) report: every body whose force is a subject must respond."
+    )
+    report_url = models.URLField(max_length=500, blank=True, validators=[URLValidator(schemes=["http", "https"])])
+    key_findings = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-published_on", "title"]
+        constraints = [
+            models.UniqueConstraint(fields=["title", "published_on"], name="inspection_unique_title_date"),
+        ]
+        indexes = [models.Index(fields=["published_on"], name="inspection_published_idx")]
+
+    # Set by the service that corrects a publication date, so the audit entry carries it.
+    _change_reason: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.published_on:%d %b %Y})"
+
+    def get_additional_data(self) -> dict[str, Any] | None:
+        return {"reason": self._change_reason} if self._change_reason else None
+
+
+class GradeValue(models.TextChoices):
+    OUTSTANDING = "outstanding", "Outstanding"
+    GOOD = "good", "Good"
+    ADEQUATE = "adequate", "Adequate"
+    REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+    INADEQUATE = "inadequate", "Inadequate"
+
+
+class Grade(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="grades")
+    force = models.ForeignKey(Force, on_delete=models.PROTECT, related_name="grades")
+    area = models.CharField(max_length=200, help_text="e.g. 'Recording data about crime'.")
+    grade = models.CharField(max_length=30, choices=GradeValue.choices)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "force", "area"], name="grade_unique_area"),
+            models.CheckConstraint(condition=models.Q(grade__in=GradeValue.values), name="grade_five_point_scale"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_grade_display()} at {self.area}"
+
+
+class FindingKind(models.TextChoices):
+    RECOMMENDATION = "recommendation", "Recommendation"
+    AREA_FOR_IMPROVEMENT = "afi", "Area for improvement"
+    CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
+
+
+class Finding(models.Model):
+    inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
+    kind = models.CharField(max_length=20, choices=FindingKind.choices)
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    forces = models.ManyToManyField(
+        Force, blank=True, related_name="findings", help_text="Leave empty when it addresses every force of the report."
+    )
+
+    class Meta:
+        ordering = ["inspection", "kind", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "kind", "number"], name="finding_unique_number"),
+            models.CheckConstraint(condition=models.Q(kind__in=FindingKind.values), name="finding_kind_valid"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="finding_number_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+    @property
+    def needs_explanation(self) -> bool:
+        """s55(5B) demands an explanation for every recommendation."""
+        return self.kind == FindingKind.RECOMMENDATION
+
+    def get_absolute_url(self) -> str:
+        return reverse("admin:inspections_inspection_change", args=[self.inspection_id])

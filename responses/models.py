@@ -1,0 +1,271 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+
+from inspections.models import Finding, Inspection, LocalPolicingBody
+from responses import deadlines
+
+
+class Status(models.TextChoices):
+    NOT_STARTED = "not_started", "Not started"
+    AWAITING_CHIEF_CONSTABLE = "awaiting_cc", "Awaiting chief constable"
+    DRAFTING = "drafting", "Drafting"
+    READY = "ready", "Ready to publish"
+    PUBLISHED = "published", "Published"
+    COMPLETE = "complete", "Complete"
+
+
+OPEN_STATUSES = (Status.NOT_STARTED, Status.AWAITING_CHIEF_CONSTABLE, Status.DRAFTING, Status.READY)
+
+
+class AuditScoped(models.Model):
+    """Models whose audit entries carry the body and response they belong to (for timelines and exports)."""
+
+    _change_reason: str = ""
+
+    class Meta:
+        abstract = True
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        raise NotImplementedError
+
+    def get_additional_data(self) -> dict[str, Any]:
+        body_id, response_id = self.audit_scope()
+        data: dict[str, Any] = {"body_id": body_id, "response_id": response_id}
+        if self._change_reason:
+            data["reason"] = self._change_reason
+        return data
+
+
+class ResponseQuerySet(models.QuerySet["Response"]):
+    def open(self) -> ResponseQuerySet:
+        return self.filter(status__in=OPEN_STATUSES)
+
+    def overdue(self, today: dt.date) -> ResponseQuerySet:
+        return self.open().filter(statutory_last_day__lt=today)
+
+    def for_user(self, user: Any) -> ResponseQuerySet:
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_national:
+            return self
+        if user.body_id is None:
+            return self.none()
+        return self.filter(body_id=user.body_id)
+
+
+class Response(AuditScoped):
+    """A body's s55 response to one inspection report."""
+
+    inspection = models.ForeignKey(Inspection, on_delete=models.PROTECT, related_name="responses")
+    body = models.ForeignKey(LocalPolicingBody, on_delete=models.PROTECT, related_name="responses")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="owned_responses",
+        help_text="The officer responsible; reminders go to them and to the body's shared inbox.",
+    )
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED, editable=False)
+
+    # Dates. Both deadlines are stored (so they can be indexed and shown) and recomputed from the
+    # inspection's publication date unless the deadline was overridden.
+    deadline = models.DateField(help_text="Section 55 response deadline on the HMICFRS form: published + 56 days.")
+    deadline_overridden = models.BooleanField(default=False)
+    deadline_override_reason = models.TextField(blank=True)
+    statutory_last_day = models.DateField(help_text="Last day of the 56 days beginning with publication day.")
+    comments_due = models.DateField(
+        null=True, blank=True, help_text="s55(4): the date by which the chief constable's comments are invited."
+    )
+
+    # The chief constable's comments (s55(4)) and the body's own (s55(5)).
+    cc_invited_on = models.DateField("chief constable invited to comment on", null=True, blank=True)
+    cc_comments = models.TextField("chief constable's comments", blank=True)
+    cc_comments_received_on = models.DateField("chief constable's comments received on", null=True, blank=True)
+    cc_comments_not_received = models.BooleanField(
+        "chief constable's comments not received by the date set", default=False
+    )
+    body_comments = models.TextField("the body's comments on the report", blank=True)
+    response_to_cc = models.TextField("the body's response to the chief constable's comments", blank=True)
+
+    ready_at = models.DateTimeField(null=True, blank=True, editable=False)
+    published_on = models.DateField(null=True, blank=True)
+    published_url = models.URLField(max_length=500, blank=True)
+    slug = models.SlugField(max_length=120, unique=True, null=True, blank=True, editable=False)
+    covered_by = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="covers",
+        help_text="Where this report repeats another's findings, the response that already answers them.",
+    )
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["statutory_last_day", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["inspection", "body"], name="response_one_per_inspection_and_body"),
+            models.CheckConstraint(
+                condition=Q(comments_due__isnull=True) | Q(comments_due__lt=F("statutory_last_day")),
+                name="response_comments_due_before_last_day",
+                violation_error_message="The chief constable's comments must be due before the statutory last day.",
+            ),
+            models.CheckConstraint(
+                condition=Q(deadline_overridden=False) | ~Q(deadline_override_reason=""),
+                name="response_override_needs_reason",
+                violation_error_message="Overriding the deadline needs a reason.",
+            ),
+            models.CheckConstraint(condition=Q(status__in=Status.values), name="response_status_valid"),
+        ]
+        indexes = [
+            models.Index(fields=["body", "statutory_last_day"], name="response_body_lastday_idx"),
+            models.Index(fields=["status", "statutory_last_day"], name="response_status_lastday_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.body.display_name}: {self.inspection.title}"
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.body_id, self.pk
+
+    def get_absolute_url(self) -> str:
+        return reverse("response_detail", args=[self.pk])
+
+    # --- derived facts -------------------------------------------------------------------
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def is_overdue(self, today: dt.date) -> bool:
+        return self.is_open and today > self.statutory_last_day
+
+    def days_left(self, today: dt.date) -> int:
+        return deadlines.days_left(self.statutory_last_day, today)
+
+    def cc_comments_settled(self) -> bool:
+        return bool(self.cc_comments.strip()) or self.cc_comments_not_received
+
+    def derive_status(self, *, open_required_steps: int, work_started: bool) -> str:
+        if self.published_on:
+            return Status.COMPLETE if open_required_steps == 0 else Status.PUBLISHED
+        if self.ready_at:
+            return Status.READY
+        if self.cc_comments_settled() or work_started or self.body_comments.strip():
+            return Status.DRAFTING
+        if self.cc_invited_on:
+            return Status.AWAITING_CHIEF_CONSTABLE
+        return Status.NOT_STARTED
+
+    def date_explanations(self) -> list[deadlines.DateExplanation]:
+        return deadlines.explain_dates(
+            published_on=self.inspection.published_on,
+            deadline=self.deadline,
+            deadline_overridden=self.deadline_overridden,
+            override_reason=self.deadline_override_reason,
+            last_day=self.statutory_last_day,
+            comments_due=self.comments_due,
+        )
+
+
+class Progress(models.TextChoices):
+    OPEN = "open", "Open"
+    IN_PROGRESS = "in_progress", "In progress"
+    COMPLETE = "complete", "Complete"
+    NO_FURTHER_ACTION = "nfa", "No further action"
+
+
+class FindingResponse(AuditScoped):
+    """The body's s55(5B) explanation for one finding: action taken or proposed, or why none."""
+
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="finding_responses")
+    finding = models.ForeignKey(Finding, on_delete=models.PROTECT, related_name="responses")
+    explanation = models.TextField(blank=True)
+    progress = models.CharField(max_length=20, choices=Progress.choices, default=Progress.OPEN)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["finding__kind", "finding__number"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "finding"], name="finding_response_unique"),
+            models.CheckConstraint(condition=Q(progress__in=Progress.values), name="finding_response_progress_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Explanation of {self.finding}"
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.response.body_id, self.response_id
+
+
+class FindingUpdate(models.Model):
+    """Append-only progress history of a finding's response."""
+
+    finding_response = models.ForeignKey(FindingResponse, on_delete=models.PROTECT, related_name="updates")
+    progress = models.CharField(max_length=20, choices=Progress.choices)
+    note = models.TextField()
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_progress_display()}: {self.note[:60]}"
+
+
+class ChecklistStep(models.Model):
+    """One line of the form's 'For Office Use Only' checklist."""
+
+    key = models.SlugField(max_length=50, unique=True, help_text="Also the register CSV column name.")
+    label = models.CharField(max_length=200)
+    required = models.BooleanField(default=True, help_text="A response is complete once every required step is done.")
+    order = models.PositiveSmallIntegerField(default=0)
+    evidence_hint = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class ChecklistItem(AuditScoped):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="checklist_items")
+    step = models.ForeignKey(ChecklistStep, on_delete=models.PROTECT, related_name="items")
+    done_on = models.DateField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    evidence_url = models.URLField(max_length=500, blank=True)
+    evidence_reference = models.CharField(max_length=200, blank=True, help_text="e.g. the portal reference.")
+    note = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["step__order", "step_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "step"], name="checklist_item_unique"),
+        ]
+        indexes = [models.Index(fields=["step", "done_on"], name="checklist_step_done_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.step.label}: {'done ' + self.done_on.isoformat() if self.done_on else 'not done'}"
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.response.body_id, self.response_id
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_on is not None

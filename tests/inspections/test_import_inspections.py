@@ -1,0 +1,120 @@
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from audit.models import AuditEntry
+from inspections.models import Inspection
+from responses.models import Response
+from tests.factories import BodyFactory, ForceFactory, PublicationTypeFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "title,published_on,publication_types,forces,report_url\n"
+
+
+@pytest.fixture(autouse=True)
+def reference_data() -> None:
+    BodyFactory(force=ForceFactory(name="Norfolk", slug="norfolk"))
+    ForceFactory(name="Suffolk", slug="suffolk")
+    PublicationTypeFactory(name="PEEL")
+    PublicationTypeFactory(name="Thematic")
+
+
+def run(tmp_path: Path, body: str, *args: str) -> tuple[str, str]:
+    path = tmp_path / "inspections.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    out, err = StringIO(), StringIO()
+    call_command("import_inspections", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def run_failing(tmp_path: Path, body: str) -> str:
+    path = tmp_path / "inspections.csv"
+    path.write_text(HEADER + body, encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import_inspections", str(path), stdout=StringIO(), stderr=err)
+    return err.getvalue()
+
+
+GOOD = (
+    "PEEL 2023–2025: Norfolk,2024-09-24,PEEL,Norfolk,https://hmicfrs.example/peel\n"
+    '"Joint thematic, national",24 September 2024,Thematic;PEEL,Norfolk;Suffolk,https://hmicfrs.example/t\n'
+)
+
+
+def test_good_file_imports_and_creates_responses(tmp_path: Path) -> None:
+    out, _ = run(tmp_path, GOOD)
+    assert "2 inspection(s) imported" in out
+    thematic = Inspection.objects.get(title="Joint thematic, national")
+    assert thematic.published_on.isoformat() == "2024-09-24"
+    assert set(thematic.publication_types.values_list("name", flat=True)) == {"Thematic", "PEEL"}
+    assert set(thematic.forces.values_list("name", flat=True)) == {"Norfolk", "Suffolk"}
+    assert Response.objects.filter(inspection=thematic).count() == 1  # only Norfolk's body is active
+    assert AuditEntry.objects.filter(actor_label="command:import_inspections").exists()
+
+
+def test_reimporting_the_same_file_changes_nothing(tmp_path: Path) -> None:
+    run(tmp_path, GOOD)
+    entries = AuditEntry.objects.count()
+    out, _ = run(tmp_path, GOOD)
+    assert "0 inspection(s) imported, 2 already present" in out
+    assert Inspection.objects.count() == 2
+    assert AuditEntry.objects.count() == entries
+
+
+def test_dry_run_writes_nothing(tmp_path: Path) -> None:
+    out, _ = run(tmp_path, GOOD, "--dry-run")
+    assert "would import line 2" in out
+    assert Inspection.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (
+            "Title,2024-02-30,PEEL,Norfolk,https://x.example/\n",
+            "line 3, column published_on: '2024-02-30' is not a real date",
+        ),
+        ("Title,2024-09-24,PEEL,Atlantis,https://x.example/\n", "line 3, column forces: unknown force 'Atlantis'"),
+        (
+            "Title,2024-09-24,Gossip,Norfolk,https://x.example/\n",
+            "line 3, column publication_types: unknown publication type 'Gossip'",
+        ),
+        (",2024-09-24,PEEL,Norfolk,https://x.example/\n", "line 3, column title: the title is empty"),
+        (
+            "Title,2024-09-24,PEEL,Norfolk,javascript:alert(1)\n",
+            "line 3, column report_url: 'javascript:alert(1)' is not a web address",
+        ),
+        ("Title,2024-09-24,PEEL,Norfolk,ftp://x.example/\n", "line 3, column report_url"),
+        ("PEEL 2023–2025: Norfolk,24/09/2024,PEEL,Norfolk,\n", "line 3, column title: duplicate of line 2"),
+    ],
+)
+def test_each_bad_row_has_its_own_message_and_nothing_is_imported(tmp_path: Path, row: str, expected: str) -> None:
+    err = run_failing(tmp_path, GOOD.splitlines(keepends=True)[0] + row)
+    assert expected in err
+    assert Inspection.objects.count() == 0
+
+
+def test_every_problem_is_reported_not_just_the_first(tmp_path: Path) -> None:
+    err = run_failing(tmp_path, ",not a date,Gossip,Atlantis,ftp://x\n")
+    for column in ("title", "published_on", "publication_types", "forces", "report_url"):
+        assert f"line 2, column {column}" in err
+
+
+def test_missing_column_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("title,published_on\nA,2024-01-01\n", encoding="utf-8")
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("import_inspections", str(path), stdout=StringIO(), stderr=err)
+    assert "missing column(s)" in err.getvalue()
+
+
+def test_all_forces_makes_a_national_report(tmp_path: Path) -> None:
+    run(tmp_path, "National thematic,2024-10-01,Thematic,All,\n")
+    inspection = Inspection.objects.get()
+    assert inspection.is_national
+    assert inspection.forces.count() == 2
