@@ -107,7 +107,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "login"
+LOGOUT_REDIRECT_URL = None
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+from django.views import defaults
 
 from config import views
 
@@ -15,3 +17,19 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("exports/", include("audit.urls")),
 ]
+
+handler403 = "config.urls.permission_denied"
+handler404 = "config.urls.page_not_found"
+handler500 = "config.urls.server_error"
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return defaults.permission_denied(request, exception, template_name="errors/403.html")
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return defaults.page_not_found(request, exception, template_name="errors/404.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return defaults.server_error(request, template_name="errors/500.html")
