@@ -6,4 +6,4 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from audit import signals  # noqa: F401
+        from audit import audit, signals  # noqa: F401  (scopes entries; records exports in the trail)

@@ -8,6 +8,7 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,127.0.0.1,localhost")
 os.environ.setdefault("VAR_DIR", os.path.join(os.path.dirname(os.path.dirname(__file__)), "var", "test"))
 os.environ.setdefault("TASKS_BACKEND", "immediate")
+os.environ.setdefault("MAIL_TO_FILES", "1")
 
 from config.settings import *  # noqa: F403
 from config.settings import STATIC_ROOT, STORAGES

@@ -4,5 +4,26 @@ from responses import views
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("deadlines/", views.deadline_calendar, name="deadline_calendar"),
     path("responses/<int:pk>/", views.response_detail, name="response_detail"),
+    path("responses/<int:pk>/comments/", views.response_edit_comments, name="response_edit_comments"),
+    path("responses/<int:pk>/owner/", views.response_edit_owner, name="response_edit_owner"),
+    path("responses/<int:pk>/comments-due/", views.response_edit_comments_due, name="response_edit_comments_due"),
+    path("responses/<int:pk>/deadline/", views.response_edit_deadline, name="response_edit_deadline"),
+    path("responses/<int:pk>/deadline/restore/", views.response_restore_deadline, name="response_restore_deadline"),
+    path("responses/<int:pk>/findings/<int:finding_pk>/", views.finding_edit, name="finding_edit"),
+    path(
+        "responses/<int:pk>/findings/<int:finding_pk>/progress/",
+        views.finding_add_progress,
+        name="finding_add_progress",
+    ),
+    path("responses/<int:pk>/checklist/<slug:step_key>/", views.checklist_step, name="checklist_step"),
+    path("responses/<int:pk>/checklist/<slug:step_key>/tick/", views.checklist_tick, name="checklist_tick"),
+    path("responses/<int:pk>/checklist/<slug:step_key>/untick/", views.checklist_untick, name="checklist_untick"),
+    path("responses/<int:pk>/ready/", views.response_mark_ready, name="response_mark_ready"),
+    path("responses/<int:pk>/not-ready/", views.response_unmark_ready, name="response_unmark_ready"),
+    path("responses/<int:pk>/publish/", views.response_publish, name="response_publish"),
+    path("responses/<int:pk>/docx/", views.response_download_docx, name="response_docx"),
+    path("published/<slug:slug>/", views.published_response, name="published_response"),
+    path("published/<slug:slug>.docx", views.published_response_docx, name="published_response_docx"),
 ]

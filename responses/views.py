@@ -1,16 +1,479 @@
-from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+"""Staff pages and the public page of a published response.
 
+Every view that touches a response goes through `response_view`: the response is loaded with
+`selectors.response_for_user` (another body's response is a 404), then anything but a read needs an editor
+(a viewer gets 403), then the method is checked. Writes call one function of `responses.publishing`, which
+refuses to overwrite a change made since the form was loaded.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from responses import publishing, selectors, services
+from responses.docx import response_docx
+from responses.filters import ResponseFilterForm
+from responses.forms import (
+    CommentsDueForm,
+    CommentsForm,
+    DeadlineForm,
+    ExplanationForm,
+    OwnerForm,
+    ProgressForm,
+    PublishForm,
+    ReadyForm,
+    RestoreDeadlineForm,
+    TickForm,
+    UntickForm,
+    VersionedForm,
+)
 from responses.models import Response
 
+PAGE_SIZE = 25
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
+ResponseViewFunc = Callable[..., HttpResponse]
+
+
+def response_view(
+    methods: tuple[str, ...] = ("GET",), *, edit: bool = False
+) -> Callable[[ResponseViewFunc], Callable[..., HttpResponse]]:
+    """Load the response for the signed-in user (404 if not theirs); writes and edit pages need an editor (403)."""
+
+    def decorator(view: ResponseViewFunc) -> Callable[..., HttpResponse]:
+        @login_required
+        @wraps(view)
+        def wrapped(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+            response = selectors.response_for_user(user=request.user, pk=pk)
+            if (edit or request.method not in ("GET", "HEAD")) and not request.user.can_edit():  # type: ignore[union-attr]
+                raise PermissionDenied("Your role can read responses but not change them.")
+            if request.method not in methods and not (request.method == "HEAD" and "GET" in methods):
+                return HttpResponseNotAllowed(methods)
+            return view(request, response, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def _save(form: VersionedForm, action: Callable[[], Any]) -> bool:
+    """Run one guarded write; on a conflict or a refused value, put the reason on the form and return False."""
+    try:
+        action()
+    except publishing.EditConflict as conflict:
+        form.show_conflict(conflict.response.version)
+        return False
+    except ValidationError as error:
+        form.add_service_error(error)
+        return False
+    return True
+
+
+def _form_page(request: HttpRequest, template: str, response: Response, form: Any, **context: Any) -> HttpResponse:
+    return render(request, template, {"response": response, "form": form, **context})
+
+
+# --- the dashboard and the deadline calendar ---------------------------------------------------------------
 @login_required
+@require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return redirect("admin:responses_response_changelist")
+    today = timezone.localdate()
+    filters = ResponseFilterForm(request.GET, user=request.user)
+    responses = filters.apply(selectors.dashboard_responses(user=request.user), today)
+    page = Paginator(responses, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "responses/dashboard.html",
+        {
+            "filters": filters,
+            "page_obj": page,
+            "counts": selectors.status_counts(user=request.user, today=today),
+            "today": today,
+        },
+    )
 
 
 @login_required
-def response_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    response = get_object_or_404(Response.objects.for_user(request.user), pk=pk)
-    return redirect("admin:responses_response_change", response.pk)
+@require_GET
+def deadline_calendar(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    try:
+        start = dt.datetime.strptime(request.GET.get("from", ""), "%Y-%m").date()
+    except ValueError:
+        start = today.replace(day=1)
+    if not 1990 <= start.year <= 2100:  # keep the previous/next links within dates Python can represent
+        start = today.replace(day=1)
+    months = selectors.deadline_calendar(user=request.user, today=today, start=start)
+    return render(
+        request,
+        "responses/calendar.html",
+        {
+            "months": months,
+            "today": today,
+            "previous": selectors.add_months(start, -3),
+            "next": selectors.add_months(start, 3),
+        },
+    )
+
+
+# --- the response page ---------------------------------------------------------------------------------------
+def _detail(request: HttpRequest, response: Response, *, ready_form: ReadyForm | None = None) -> HttpResponse:
+    today = timezone.localdate()
+    return render(
+        request,
+        "responses/detail.html",
+        {
+            "response": response,
+            "doc": selectors.response_document(response),
+            "timeline": selectors.response_timeline(response),
+            "ready_form": ready_form or ReadyForm(response=response),
+            "problems": [] if response.published_on else services.publication_problems(response),
+            "can_edit": request.user.can_edit(),  # type: ignore[union-attr]
+            "today": today,
+            "public_url": _public_url(request, response),
+        },
+    )
+
+
+@response_view()
+def response_detail(request: HttpRequest, response: Response) -> HttpResponse:
+    return _detail(request, response)
+
+
+@response_view(("GET", "POST"), edit=True)
+def response_edit_comments(request: HttpRequest, response: Response) -> HttpResponse:
+    initial = {name: getattr(response, name) for name in publishing.COMMENT_FIELDS}
+    form = CommentsForm(request.POST or None, response=response, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        values = {name: form.cleaned_data[name] for name in publishing.COMMENT_FIELDS}
+        changed: list[str] = []
+
+        def save() -> None:
+            changed.extend(
+                publishing.response_update_comments(response=response, version=form.cleaned_data["version"], **values)
+            )
+
+        if _save(form, save):
+            if changed:
+                messages.success(request, f"Saved: {', '.join(changed)}.")
+            else:
+                messages.info(request, "Nothing had changed, so nothing was saved.")
+            return redirect(f"{response.get_absolute_url()}#comments")
+    return _form_page(request, "responses/edit_comments.html", response, form)
+
+
+@response_view(("GET", "POST"), edit=True)
+def response_edit_owner(request: HttpRequest, response: Response) -> HttpResponse:
+    form = OwnerForm(
+        request.POST or None,
+        response=response,
+        owners=selectors.owner_choices(response),
+        initial={"owner": response.owner_id},
+    )
+    if request.method == "POST" and form.is_valid():
+        owner = form.cleaned_data["owner"]
+        if _save(
+            form,
+            lambda: publishing.response_update_owner(
+                response=response, version=form.cleaned_data["version"], owner=owner
+            ),
+        ):
+            who = (owner.get_full_name() or owner.username) if owner else "nobody"
+            messages.success(request, f"Owner changed to {who}.")
+            return redirect(response.get_absolute_url())
+    return _form_page(request, "responses/edit_owner.html", response, form)
+
+
+@response_view(("GET", "POST"), edit=True)
+def response_edit_comments_due(request: HttpRequest, response: Response) -> HttpResponse:
+    form = CommentsDueForm(request.POST or None, response=response, initial={"comments_due": response.comments_due})
+    if request.method == "POST" and form.is_valid():
+        due = form.cleaned_data["comments_due"]
+        if _save(
+            form,
+            lambda: publishing.response_update_comments_due(
+                response=response, version=form.cleaned_data["version"], comments_due=due
+            ),
+        ):
+            messages.success(
+                request,
+                f"Chief constable's comments now due on {due:%-d %B %Y}."
+                if due
+                else "The chief constable's comments-due date was removed.",
+            )
+            return redirect(f"{response.get_absolute_url()}#dates")
+    return _form_page(request, "responses/edit_comments_due.html", response, form)
+
+
+@response_view(("GET", "POST"), edit=True)
+def response_edit_deadline(request: HttpRequest, response: Response) -> HttpResponse:
+    form = DeadlineForm(request.POST or None, response=response, initial={"deadline": response.deadline})
+    restore_form = RestoreDeadlineForm(response=response, prefix="restore")
+    if request.method == "POST" and form.is_valid():
+        deadline, reason = form.cleaned_data["deadline"], form.cleaned_data["reason"]
+        if _save(
+            form,
+            lambda: publishing.response_update_deadline(
+                response=response, version=form.cleaned_data["version"], deadline=deadline, reason=reason
+            ),
+        ):
+            messages.success(request, f"Section 55 response deadline changed to {deadline:%-d %B %Y}.")
+            return redirect(f"{response.get_absolute_url()}#dates")
+    return _form_page(request, "responses/edit_deadline.html", response, form, restore_form=restore_form)
+
+
+@response_view(("POST",))
+def response_restore_deadline(request: HttpRequest, response: Response) -> HttpResponse:
+    restore_form = RestoreDeadlineForm(request.POST, response=response, prefix="restore")
+    if restore_form.is_valid() and _save(
+        restore_form,
+        lambda: publishing.response_restore_deadline(
+            response=response,
+            version=restore_form.cleaned_data["version"],
+            reason=restore_form.cleaned_data["reason"],
+        ),
+    ):
+        messages.success(request, f"Deadline set back to the HMICFRS form date, {response.deadline:%-d %B %Y}.")
+        return redirect(f"{response.get_absolute_url()}#dates")
+    form = DeadlineForm(response=response, initial={"deadline": response.deadline})
+    return _form_page(request, "responses/edit_deadline.html", response, form, restore_form=restore_form)
+
+
+# --- findings -----------------------------------------------------------------------------------------------
+def _finding_page(
+    request: HttpRequest, response: Response, finding_response: Any, form: Any, progress_form: Any
+) -> HttpResponse:
+    return render(
+        request,
+        "responses/edit_finding.html",
+        {
+            "response": response,
+            "finding_response": finding_response,
+            "updates": finding_response.updates.select_related("created_by"),
+            "form": form,
+            "progress_form": progress_form,
+        },
+    )
+
+
+@response_view(("GET", "POST"), edit=True)
+def finding_edit(request: HttpRequest, response: Response, finding_pk: int) -> HttpResponse:
+    finding_response = selectors.finding_response_for(response=response, pk=finding_pk)
+    form = ExplanationForm(
+        request.POST or None, response=response, initial={"explanation": finding_response.explanation}
+    )
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda: publishing.finding_response_update_explanation(
+                response=response,
+                version=form.cleaned_data["version"],
+                finding_response=finding_response,
+                explanation=form.cleaned_data["explanation"],
+            ),
+        )
+    ):
+        messages.success(request, f"Explanation of {finding_response.finding} saved.")
+        return redirect(f"{response.get_absolute_url()}#finding-{finding_response.pk}")
+    return _finding_page(request, response, finding_response, form, ProgressForm(prefix="progress"))
+
+
+@response_view(("POST",))
+def finding_add_progress(request: HttpRequest, response: Response, finding_pk: int) -> HttpResponse:
+    finding_response = selectors.finding_response_for(response=response, pk=finding_pk)
+    progress_form = ProgressForm(request.POST, prefix="progress")
+    if progress_form.is_valid():
+        try:
+            publishing.finding_response_record_progress(
+                response=response,
+                finding_response=finding_response,
+                progress=progress_form.cleaned_data["progress"],
+                note=progress_form.cleaned_data["note"],
+                user=request.user,
+            )
+        except ValidationError as error:
+            progress_form.add_error(None, error)
+        else:
+            messages.success(request, f"Progress update on {finding_response.finding} added.")
+            return redirect(reverse("finding_edit", args=[response.pk, finding_response.pk]))
+    form = ExplanationForm(response=response, initial={"explanation": finding_response.explanation})
+    return _finding_page(request, response, finding_response, form, progress_form)
+
+
+# --- the checklist ------------------------------------------------------------------------------------------------
+def _step_page(
+    request: HttpRequest, response: Response, step_key: str, *, tick_form: Any = None, untick_form: Any = None
+) -> HttpResponse:
+    step = selectors.step_by_key(step_key)
+    item = response.checklist_items.filter(step=step).select_related("done_by").first()
+    if tick_form is None:
+        initial: dict[str, Any] = {"done_on": timezone.localdate()}
+        if item is not None:
+            initial |= {"evidence_url": item.evidence_url, "evidence_reference": item.evidence_reference}
+        if step.key == "published_on_website" and not initial.get("evidence_url"):
+            initial["evidence_url"] = _public_url(request, response)
+        tick_form = TickForm(response=response, initial=initial, hint=step.evidence_hint)
+    return render(
+        request,
+        "responses/checklist_step.html",
+        {
+            "response": response,
+            "step": step,
+            "item": item,
+            "tick_form": tick_form,
+            "untick_form": untick_form or UntickForm(response=response),
+        },
+    )
+
+
+@response_view(edit=True)
+def checklist_step(request: HttpRequest, response: Response, step_key: str) -> HttpResponse:
+    return _step_page(request, response, step_key)
+
+
+@response_view(("POST",))
+def checklist_tick(request: HttpRequest, response: Response, step_key: str) -> HttpResponse:
+    step = selectors.step_by_key(step_key)
+    form = TickForm(request.POST, response=response, hint=step.evidence_hint)
+    if form.is_valid() and _save(
+        form,
+        lambda: publishing.checklist_tick_guarded(
+            response=response,
+            version=form.cleaned_data["version"],
+            step=step,
+            user=request.user,
+            done_on=form.cleaned_data["done_on"],
+            evidence_url=form.cleaned_data["evidence_url"],
+            evidence_reference=form.cleaned_data["evidence_reference"].strip(),
+            note=form.cleaned_data["note"].strip(),
+        ),
+    ):
+        messages.success(request, f"Ticked: {step.label}, done on {form.cleaned_data['done_on']:%-d %B %Y}.")
+        return redirect(f"{response.get_absolute_url()}#checklist")
+    return _step_page(request, response, step_key, tick_form=form)
+
+
+@response_view(("POST",))
+def checklist_untick(request: HttpRequest, response: Response, step_key: str) -> HttpResponse:
+    step = selectors.step_by_key(step_key)
+    form = UntickForm(request.POST, response=response)
+    if form.is_valid() and _save(
+        form,
+        lambda: publishing.checklist_untick_guarded(
+            response=response, version=form.cleaned_data["version"], step=step, reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(request, f"Unticked: {step.label}.")
+        return redirect(f"{response.get_absolute_url()}#checklist")
+    return _step_page(request, response, step_key, untick_form=form)
+
+
+# --- publishing --------------------------------------------------------------------------------------------------
+@response_view(("POST",))
+def response_mark_ready(request: HttpRequest, response: Response) -> HttpResponse:
+    form = ReadyForm(request.POST, response=response)
+    if form.is_valid() and _save(
+        form,
+        lambda: publishing.response_mark_ready_guarded(response=response, version=form.cleaned_data["version"]),
+    ):
+        messages.success(request, "Marked ready to publish: every check passed.")
+        return redirect(response.get_absolute_url())
+    return _detail(request, response, ready_form=form)
+
+
+@response_view(("POST",))
+def response_unmark_ready(request: HttpRequest, response: Response) -> HttpResponse:
+    form = ReadyForm(request.POST, response=response)
+    if form.is_valid() and _save(
+        form,
+        lambda: publishing.response_unmark_ready_guarded(response=response, version=form.cleaned_data["version"]),
+    ):
+        messages.success(request, "No longer marked ready to publish.")
+        return redirect(response.get_absolute_url())
+    return _detail(request, response, ready_form=form)
+
+
+@response_view(("GET", "POST"), edit=True)
+def response_publish(request: HttpRequest, response: Response) -> HttpResponse:
+    initial = {
+        "published_on": response.published_on or timezone.localdate(),
+        "published_url": response.published_url,
+    }
+    form = PublishForm(request.POST or None, response=response, initial=initial)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda: publishing.response_publish_guarded(
+                response=response,
+                version=form.cleaned_data["version"],
+                published_on=form.cleaned_data["published_on"],
+                published_url=form.cleaned_data["published_url"],
+            ),
+        )
+    ):
+        messages.success(
+            request,
+            f"Published on {response.published_on:%-d %B %Y}. The public page and the Word document are ready.",
+        )
+        return redirect(f"{response.get_absolute_url()}#publishing")
+    doc = selectors.response_document(response)
+    return _form_page(request, "responses/publish.html", response, form, doc=doc)
+
+
+def _public_url(request: HttpRequest, response: Response) -> str:
+    if not response.slug or not response.published_on:
+        return ""
+    return f"{settings.SITE_URL}{reverse('published_response', args=[response.slug])}"
+
+
+def _docx_response(response: Response, public_url: str) -> HttpResponse:
+    content = response_docx(selectors.response_document(response), public_url=public_url)
+    filename = f"{response.slug or f'response-{response.pk}'}.docx"
+    result = HttpResponse(content, content_type=DOCX_TYPE)
+    result["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return result
+
+
+@response_view()
+def response_download_docx(request: HttpRequest, response: Response) -> HttpResponse:
+    return _docx_response(response, _public_url(request, response))
+
+
+# --- the public page ----------------------------------------------------------------------------------------------
+@require_GET
+def published_response(request: HttpRequest, slug: str) -> HttpResponse:
+    response = selectors.published_response(slug=slug)
+    return render(
+        request,
+        "published/response.html",
+        {
+            "response": response,
+            "doc": selectors.response_document(response),
+            "current_body": response.body,
+            "public_url": _public_url(request, response),
+        },
+    )
+
+
+@require_GET
+def published_response_docx(request: HttpRequest, slug: str) -> HttpResponse:
+    response = selectors.published_response(slug=slug)
+    return _docx_response(response, _public_url(request, response))

@@ -1,0 +1,5 @@
+from auditlog.registry import auditlog
+
+from audit.models import ExportRecord
+
+auditlog.register(ExportRecord)

@@ -1,0 +1,66 @@
+"""Exports: the response register (CSV, XLSX) and the audit trail (CSV).
+
+Each view: scope to the user's body (a national superuser sees every body), apply the filters in the query string,
+record the export (audit.services.export_record_create — an ExportRecord, and through django-auditlog an audit entry),
+then stream. Nothing is read into memory whole.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from audit.exports import audit_csv
+from audit.filters import AuditFilterForm
+from audit.models import ExportKind
+from audit.selectors import audit_entries_for_user
+from audit.services import export_record_create
+from responses.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, register_csv, register_xlsx
+from responses.filters import ResponseFilterForm
+from responses.models import Response
+
+# Exports hold unpublished drafts: never kept by a shared cache or the browser's.
+NO_STORE = "private, no-store"
+
+
+@login_required
+@require_GET
+def export_register(request: HttpRequest, file_format: str = "csv") -> HttpResponseBase:
+    today = timezone.localdate()
+    form = ResponseFilterForm(request.GET, user=request.user)
+    responses = form.apply(Response.objects.for_user(request.user), today)
+    export_record_create(
+        kind=ExportKind.REGISTER, file_format=file_format, filters=form.active_filters(), user=request.user
+    )
+    filename = f"s55-register-{today.isoformat()}.{file_format}"
+    if file_format == "xlsx":
+        # A zip cannot be written a row at a time to the client: build it on disk, then stream the file.
+        file = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it, and the OS removes it)
+        register_xlsx(responses, today=today, file=file)
+        file.seek(0)
+        response = FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
+        response["Cache-Control"] = NO_STORE
+        return response
+    return _csv_response(register_csv(responses, today=today), filename)
+
+
+@login_required
+@require_GET
+def export_audit(request: HttpRequest) -> StreamingHttpResponse:
+    form = AuditFilterForm(request.GET)
+    entries = form.apply(audit_entries_for_user(request.user))
+    export_record_create(kind=ExportKind.AUDIT, file_format="csv", filters=form.active_filters(), user=request.user)
+    return _csv_response(audit_csv(entries), f"s55-audit-{timezone.localdate().isoformat()}.csv")
+
+
+def _csv_response(content: Iterator[str], filename: str) -> StreamingHttpResponse:
+    return StreamingHttpResponse(
+        content,
+        content_type=CSV_CONTENT_TYPE,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"', "Cache-Control": NO_STORE},
+    )

@@ -1,0 +1,220 @@
+"""Forms of the staff pages. Each edit form carries the response's `version` (see responses/publishing.py)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import QueryDict
+from django.utils import timezone
+
+from accounts.models import User
+from responses.models import Progress, Response
+
+CONFLICT_MESSAGE = (
+    "Someone else saved a change to this response while you were editing it, so your changes have not been saved. "
+    "Your text is below: check it against the current response and save again."
+)
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d")
+TEXT_MAX = 50_000  # a generous cap on one block of prose
+
+
+def _textarea(rows: int = 8) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows, "spellcheck": "true"})
+
+
+class VersionedForm(forms.Form):
+    """A form that edits a response. Its hidden `version` is the one the response had when the form was loaded."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    # Service errors name model fields; say which field of this form shows each one.
+    service_field_names: dict[str, str] = {}
+
+    def __init__(self, *args: Any, response: Response, **kwargs: Any) -> None:
+        self.response = response
+        initial = kwargs.setdefault("initial", {})
+        initial.setdefault("version", response.version)
+        super().__init__(*args, **kwargs)
+
+    def show_conflict(self, current_version: int) -> None:
+        """Keep what the user typed, say what happened, and carry the current version so a second save succeeds."""
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data["version"] = str(current_version)
+        self.data = data
+        self.add_error(None, CONFLICT_MESSAGE)
+
+    def add_service_error(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for name, errors in error.error_dict.items():
+                target = self.service_field_names.get(name, name)
+                self.add_error(target if target in self.fields else None, errors)
+        else:
+            self.add_error(None, error.messages)
+
+    @property
+    def first_field_id(self) -> str:
+        for bound in self:
+            if not bound.is_hidden:
+                return bound.auto_id
+        return ""
+
+
+class CommentsForm(VersionedForm):
+    cc_invited_on = forms.DateField(
+        label="Date the chief constable was invited to comment", required=False, widget=DATE_WIDGET
+    )
+    cc_comments = forms.CharField(
+        label="Chief constable's response to the report",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=_textarea(12),
+        help_text="Paste the chief constable's comments as received. Leave a blank line between paragraphs.",
+    )
+    cc_comments_received_on = forms.DateField(
+        label="Date the comments were received", required=False, widget=DATE_WIDGET
+    )
+    cc_comments_not_received = forms.BooleanField(
+        label="The chief constable's comments were not received by the date set", required=False
+    )
+    body_comments = forms.CharField(
+        label="The body's response to the report",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=_textarea(12),
+        help_text="Your comments on the report and its recommendations and areas for improvement (s55(5)).",
+    )
+    response_to_cc = forms.CharField(
+        label="Response to the chief constable's comments",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=_textarea(6),
+    )
+
+
+class ExplanationForm(VersionedForm):
+    explanation = forms.CharField(
+        label="The body's explanation",
+        required=False,
+        max_length=TEXT_MAX,
+        widget=_textarea(8),
+        help_text="The action taken or proposed in response to this finding, or why no action is being taken.",
+    )
+
+
+class ProgressForm(forms.Form):
+    progress = forms.ChoiceField(label="Progress", choices=Progress.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label="What has happened", max_length=TEXT_MAX, widget=_textarea(4))
+
+
+class CommentsDueForm(VersionedForm):
+    comments_due = forms.DateField(
+        label="Chief constable's comments due",
+        required=False,
+        widget=DATE_WIDGET,
+        help_text="s55(4): the date by which you have asked for the chief constable's comments. "
+        "It must be before the statutory last day.",
+    )
+
+
+class DeadlineForm(VersionedForm):
+    deadline = forms.DateField(label="Section 55 response deadline", widget=DATE_WIDGET)
+    reason = forms.CharField(
+        label="Why are you changing the deadline?",
+        max_length=2000,
+        widget=_textarea(3),
+        help_text="This is recorded in the audit trail.",
+    )
+    service_field_names = {"deadline_override_reason": "reason"}
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if not reason:
+            raise ValidationError("Say why the deadline is being changed.")
+        return reason
+
+
+class RestoreDeadlineForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why are you going back to the form's deadline?", max_length=2000, widget=_textarea(3)
+    )
+
+
+class OwnerChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return obj.get_full_name() or obj.username
+
+
+class OwnerForm(VersionedForm):
+    owner = OwnerChoiceField(
+        label="Owner",
+        queryset=User.objects.none(),
+        required=False,
+        empty_label="No owner",
+        help_text="The officer responsible. Reminders go to them and to the office's shared inbox.",
+    )
+
+    def __init__(self, *args: Any, response: Response, owners: Any, **kwargs: Any) -> None:
+        super().__init__(*args, response=response, **kwargs)
+        self.fields["owner"].queryset = owners  # type: ignore[attr-defined]
+
+
+class TickForm(VersionedForm):
+    done_on = forms.DateField(label="Date done", widget=DATE_WIDGET)
+    evidence_url = forms.URLField(
+        label="Web address (URL)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="For example, the page where the response is published.",
+    )
+    evidence_reference = forms.CharField(
+        label="Reference",
+        required=False,
+        max_length=200,
+        help_text="For example, the portal reference, or who it was sent to.",
+    )
+    note = forms.CharField(label="Note (optional)", required=False, max_length=2000, widget=_textarea(3))
+
+    def __init__(self, *args: Any, hint: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if hint:
+            self.fields["evidence_reference"].help_text = f"For example: {hint[0].lower()}{hint[1:]}."
+
+    def clean_done_on(self) -> Any:
+        done_on = self.cleaned_data["done_on"]
+        if done_on > timezone.localdate():
+            raise ValidationError("The date a step was done cannot be in the future.")
+        return done_on
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not self.errors and not data.get("evidence_url") and not data.get("evidence_reference", "").strip():
+            self.add_error("evidence_reference", "Give a web address or a reference as evidence that this was done.")
+        return data
+
+
+class UntickForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why is this step no longer done?",
+        max_length=2000,
+        widget=_textarea(3),
+        help_text="This is recorded in the audit trail.",
+    )
+
+
+class ReadyForm(VersionedForm):
+    """Marking ready, or no longer ready, to publish: the button and the version are all there is."""
+
+
+class PublishForm(VersionedForm):
+    published_on = forms.DateField(label="Date published", widget=DATE_WIDGET)
+    published_url = forms.URLField(
+        label="Web address of the response on your website (optional)",
+        required=False,
+        max_length=500,
+        assume_scheme="https",
+        help_text="If you leave this empty, the response's page in this service is its public address.",
+    )

@@ -1,0 +1,438 @@
+"""Reads the staff and public pages share. Every response a signed-in user reaches comes through
+`response_for_user`, which is where another body's response becomes a 404."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+
+from accounts.models import User
+from audit.models import AuditEntry
+from inspections.models import FindingKind, Grade
+from responses import publishing
+from responses.models import (
+    OPEN_STATUSES,
+    ChecklistItem,
+    ChecklistStep,
+    FindingResponse,
+    Response,
+    ResponseQuerySet,
+    Status,
+)
+
+DUE_SOON_DAYS = 7
+
+
+# --- one response ------------------------------------------------------------------------------------
+def _response_queryset() -> ResponseQuerySet:
+    return Response.objects.select_related("inspection", "body", "body__force", "owner", "covered_by__inspection")
+
+
+def response_for_user(*, user: Any, pk: int) -> Response:
+    """The response if `user` may see it; 404 otherwise, so another body's drafts are not even confirmed to exist."""
+    return get_object_or_404(_response_queryset().for_user(user), pk=pk)
+
+
+def finding_response_for(*, response: Response, pk: int) -> FindingResponse:
+    finding_response = get_object_or_404(
+        FindingResponse.objects.select_related("finding").filter(response=response), pk=pk
+    )
+    finding_response.response = response
+    return finding_response
+
+
+def step_by_key(key: str) -> ChecklistStep:
+    return get_object_or_404(ChecklistStep, key=key)
+
+
+def published_response(*, slug: str) -> Response:
+    """A published response, for anyone; a draft (or an unknown slug) is a 404."""
+    response = _response_queryset().filter(slug=slug, published_on__isnull=False).first()
+    if response is None:
+        raise Http404("No published response at this address.")
+    return response
+
+
+def owner_choices(response: Response) -> QuerySet[User]:
+    return User.objects.filter(body_id=response.body_id, is_active=True).order_by("first_name", "last_name", "username")
+
+
+# --- the document: what a response page and the published page show --------------------------------------
+@dataclass
+class ChecklistRow:
+    step: ChecklistStep
+    item: ChecklistItem | None
+
+    @property
+    def is_done(self) -> bool:
+        return self.item is not None and self.item.is_done
+
+
+def grade_phrase(grade: Grade) -> tuple[str, str]:
+    """("Outstanding", "at recording data about crime"), as the reference lists grades."""
+    area = grade.area[:1].lower() + grade.area[1:]
+    return grade.get_grade_display(), f"at {area}"
+
+
+@dataclass
+class ResponseDocument:
+    """A response's content in the order of the reference document (see /published/<slug>/ and the DOCX)."""
+
+    response: Response
+    publication_types: list[str]
+    forces: list[str]
+    grades: list[Grade]
+    causes_of_concern: list[FindingResponse]
+    recommendations: list[FindingResponse]
+    areas_for_improvement: list[FindingResponse]
+    checklist: list[ChecklistRow]
+    unexplained_recommendations: list[FindingResponse] = field(default_factory=list)
+
+    # The document's wording, shared by the public page and the DOCX so the two cannot drift apart.
+    @property
+    def title(self) -> str:
+        return (
+            f"{self.response.body.name}'s response to an inspection published by His Majesty's Inspectorate of "
+            "Constabulary and Fire & Rescue Services (HMICFRS)"
+        )
+
+    intro = (
+        "Section 55 of the Police Act 1996, as amended by section 37 of the Policing and Crime Act 2017, requires a "
+        "local policing body to publish its comments on every HMICFRS inspection report about its force, the chief "
+        "constable's comments and its response to them, within 56 days of the report's publication."
+    )
+
+    @property
+    def cc_heading(self) -> str:
+        return "Chief constable's response to the report and any recommendations or areas for improvement"
+
+    @property
+    def body_heading(self) -> str:
+        return f"{self.response.body.name}'s response to the report and any recommendations or areas for improvement"
+
+    @property
+    def grades_intro(self) -> str:
+        return f"HMICFRS graded {self.response.body.force.name} as follows:"
+
+    @property
+    def checklist_done(self) -> int:
+        return sum(1 for row in self.checklist if row.step.required and row.is_done)
+
+    @property
+    def checklist_required(self) -> int:
+        return sum(1 for row in self.checklist if row.step.required)
+
+
+def response_document(response: Response) -> ResponseDocument:
+    inspection = response.inspection
+    findings = list(
+        response.finding_responses.select_related("finding")
+        .annotate(update_count=Count("updates"))
+        .order_by("finding__kind", "finding__number")
+    )
+    by_kind: dict[str, list[FindingResponse]] = defaultdict(list)
+    for finding_response in findings:
+        finding_response.response = response
+        by_kind[finding_response.finding.kind].append(finding_response)
+    items = {item.step_id: item for item in response.checklist_items.select_related("done_by")}
+    recommendations = by_kind[FindingKind.RECOMMENDATION]
+    return ResponseDocument(
+        response=response,
+        publication_types=[t.name for t in inspection.publication_types.all()],
+        forces=[f.name for f in inspection.forces.all()],
+        grades=list(Grade.objects.filter(inspection=inspection, force_id=response.body.force_id)),
+        causes_of_concern=by_kind[FindingKind.CAUSE_OF_CONCERN],
+        recommendations=recommendations,
+        areas_for_improvement=by_kind[FindingKind.AREA_FOR_IMPROVEMENT],
+        checklist=[ChecklistRow(step, items.get(step.pk)) for step in ChecklistStep.objects.all()],
+        unexplained_recommendations=[fr for fr in recommendations if not fr.explanation.strip()],
+    )
+
+
+# --- the timeline ---------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TimelineChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    timestamp: dt.datetime
+    actor: str
+    title: str
+    changes: list[TimelineChange]
+    reason: str
+
+
+_ACTIONS = {
+    AuditEntry.Action.CREATE: "added",
+    AuditEntry.Action.UPDATE: "changed",
+    AuditEntry.Action.DELETE: "removed",
+}
+_OBJECT_NAMES = {
+    "response": "Response",
+    "findingresponse": "Explanation",
+    "checklistitem": "Checklist",
+    "findingupdate": "Progress update",
+}
+_USER_FIELDS = ("owner", "done_by")
+_HIDDEN_FIELDS = {"id", "response", "finding_response", "created_at", "updated_at", "version", "slug", "body"}
+
+
+def _display(value: Any) -> str:
+    if value is None or value == "None":
+        return ""
+    text = str(value)
+    if len(text) >= 10 and text[4:5] == "-" and text[7:8] == "-" and text[:4].isdigit():
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text).strftime("%-d %B %Y")
+            moment = dt.datetime.fromisoformat(text)
+            if timezone.is_aware(moment):
+                moment = timezone.localtime(moment)
+            return moment.strftime("%-d %B %Y at %H:%M")
+        except ValueError:
+            pass
+    return text
+
+
+def _field_label(model: type | None, name: str) -> str:
+    fields = {field.name: field for field in model._meta.get_fields()} if model is not None else {}  # type: ignore[attr-defined]
+    # A field since removed from the model keeps its stored name.
+    return str(getattr(fields.get(name), "verbose_name", name.replace("_", " ")))
+
+
+def _entry_title(entry: AuditEntry, model_name: str) -> str:
+    changes = entry.changes if isinstance(entry.changes, dict) else {}
+    if model_name == "checklistitem":
+        step = entry.object_repr.split(":", 1)[0]
+        if "done_on" in changes:
+            old, new = (_display(v) for v in changes["done_on"])
+            if new and not old:
+                return f"Ticked: {step}"
+            if old and not new:
+                return f"Unticked: {step}"
+        return f"Checklist changed: {step}"
+    if model_name == "findingresponse":
+        finding = entry.object_repr.removeprefix("Explanation of ")
+        if entry.action == AuditEntry.Action.CREATE:
+            return f"{finding} added to the response"
+        return f"{finding}: explanation {_ACTIONS.get(entry.action, 'changed')}"
+    if model_name == "findingupdate":
+        return "Progress update added"
+    if model_name == "response" and entry.action == AuditEntry.Action.CREATE:
+        return "Response created"
+    if model_name == "response":
+        return _response_change_title(changes)
+    return f"{_OBJECT_NAMES.get(model_name, model_name)} {_ACTIONS.get(entry.action, 'changed')}"
+
+
+def _response_change_title(changes: dict[str, Any]) -> str:
+    def set_now(name: str) -> bool | None:
+        values = changes.get(name)
+        if not isinstance(values, list | tuple) or len(values) != 2:
+            return None
+        return bool(_display(values[1]))
+
+    if set_now("published_on"):
+        return "Published"
+    if set(changes) == {"ready_at"}:
+        return "Marked ready to publish" if set_now("ready_at") else "No longer marked ready to publish"
+    if set(changes) == {"status"}:
+        return "Status changed"
+    if set(changes) == {"owner"}:
+        return "Owner changed"
+    if set(changes) <= {"deadline", "deadline_overridden", "deadline_override_reason"}:
+        return "Section 55 response deadline changed"
+    if set(changes) == {"comments_due"}:
+        return "Chief constable's comments-due date changed"
+    if set(changes) <= set(publishing.COMMENT_FIELDS):
+        return "Comments changed"
+    return "Response changed"
+
+
+def response_timeline(response: Response, *, limit: int = 200) -> list[TimelineEntry]:
+    """What happened to a response, newest first, read from the audit trail."""
+    entries = (
+        AuditEntry.objects.filter(response_id=response.pk)
+        .select_related("actor", "content_type")
+        .order_by("-timestamp", "-id")[:limit]
+    )
+    entries = list(entries)
+    names = _user_names(entries)
+    timeline = []
+    for entry in entries:
+        content_type: ContentType = entry.content_type
+        model = content_type.model_class()
+        changes = entry.changes if isinstance(entry.changes, dict) else {}
+        if (
+            content_type.model == "checklistitem"
+            and entry.action == AuditEntry.Action.CREATE
+            and not _display((changes.get("done_on") or [None, None])[-1])
+        ):
+            continue  # the empty row a first tick creates; the tick itself is the next entry
+        rows = []
+        if entry.action != AuditEntry.Action.CREATE:
+            for name, values in changes.items():
+                if name in _HIDDEN_FIELDS or not isinstance(values, list | tuple) or len(values) != 2:
+                    continue
+                old, new = (_display(v) for v in values)
+                if name in _USER_FIELDS:
+                    old, new = (names.get(v, v) for v in (old, new))
+                if name == "status":
+                    old, new = (Status(v).label if v in Status.values else v for v in (old, new))
+                rows.append(TimelineChange(_field_label(model, name), old, new))
+        timeline.append(
+            TimelineEntry(
+                timestamp=entry.timestamp,
+                actor=(entry.actor.get_full_name() or entry.actor.username) if entry.actor else entry.actor_display,
+                title=_entry_title(entry, content_type.model),
+                changes=rows,
+                reason=entry.reason,
+            )
+        )
+    return timeline
+
+
+def _user_names(entries: list[AuditEntry]) -> dict[str, str]:
+    """Names of the users an entry's owner or done_by changes point at, in one query."""
+    pks = {
+        str(value)
+        for entry in entries
+        if isinstance(entry.changes, dict)
+        for name in _USER_FIELDS
+        for value in (entry.changes.get(name) or [])
+        if str(value).isdigit()
+    }
+    users = User.objects.filter(pk__in=pks) if pks else User.objects.none()
+    return {str(user.pk): user.get_full_name() or user.username for user in users}
+
+
+# --- the dashboard ---------------------------------------------------------------------------------------
+def dashboard_responses(*, user: Any) -> ResponseQuerySet:
+    """The user's responses with everything a dashboard row shows, in a fixed number of queries.
+
+    Checklist progress is a correlated subquery rather than a JOIN and GROUP BY, so the paginator's COUNT and the
+    filters run on the plain table and only the rows of the page pay for it.
+    """
+    done = (
+        ChecklistItem.objects.filter(response=OuterRef("pk"), step__required=True, done_on__isnull=False)
+        .order_by()
+        .values("response")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    required = ChecklistStep.objects.filter(required=True).order_by().values("required").annotate(n=Count("pk"))
+    return (
+        Response.objects.for_user(user)
+        .select_related("inspection", "body", "owner")
+        .prefetch_related(Prefetch("inspection__publication_types"))
+        .annotate(
+            checklist_done=Coalesce(Subquery(done), 0),
+            checklist_required=Coalesce(Subquery(required.values("n")), 0),
+        )
+        .order_by("statutory_last_day", "id")
+    )
+
+
+@dataclass(frozen=True)
+class StatusCount:
+    key: str
+    label: str
+    count: int
+
+
+def status_counts(*, user: Any, today: dt.date) -> list[StatusCount]:
+    """How many of the user's responses are in each state, in one query. Keys match the filter's status values."""
+    open_ = Q(status__in=OPEN_STATUSES)
+    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
+    aggregates = {
+        "overdue": Count("pk", filter=open_ & Q(statutory_last_day__lt=today)),
+        "due_7": Count("pk", filter=open_ & Q(statutory_last_day__gte=today, statutory_last_day__lte=soon)),
+        **{status.value: Count("pk", filter=Q(status=status)) for status in Status},
+    }
+    counts = Response.objects.for_user(user).aggregate(**aggregates)
+    labels = {"overdue": "Overdue", "due_7": f"Due within {DUE_SOON_DAYS} days", **dict(Status.choices)}
+    return [StatusCount(key, str(labels[key]), counts[key] or 0) for key in aggregates]
+
+
+# --- the deadline calendar ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CalendarEvent:
+    response: Response
+    label: str
+    overdue: bool
+
+
+@dataclass
+class CalendarDay:
+    date: dt.date | None
+    events: list[CalendarEvent] = field(default_factory=list)
+
+
+@dataclass
+class CalendarMonth:
+    first: dt.date
+    weeks: list[list[CalendarDay]]
+
+    @property
+    def events(self) -> list[tuple[dt.date, CalendarEvent]]:
+        return [(day.date, event) for week in self.weeks for day in week if day.date for event in day.events]
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    return dt.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+def deadline_calendar(
+    *, user: Any, today: dt.date, months: int = 3, start: dt.date | None = None
+) -> list[CalendarMonth]:
+    """The open responses' statutory last days and chief constable comments-due dates, month by month."""
+    first = (start or today).replace(day=1)
+    end = add_months(first, months)
+    responses = (
+        Response.objects.for_user(user)
+        .open()
+        .filter(
+            Q(statutory_last_day__gte=first, statutory_last_day__lt=end)
+            | Q(comments_due__gte=first, comments_due__lt=end)
+        )
+        .select_related("inspection")
+        .order_by("statutory_last_day", "id")
+    )
+    events: dict[dt.date, list[CalendarEvent]] = defaultdict(list)
+    for response in responses:
+        if first <= response.statutory_last_day < end:
+            events[response.statutory_last_day].append(
+                CalendarEvent(response, "Statutory last day", response.statutory_last_day < today)
+            )
+        if response.comments_due and first <= response.comments_due < end and not response.cc_comments_settled():
+            events[response.comments_due].append(
+                CalendarEvent(response, "Chief constable's comments due", response.comments_due < today)
+            )
+    result = []
+    cal = calendar.Calendar(firstweekday=calendar.MONDAY)
+    for n in range(months):
+        month_start = add_months(first, n)
+        weeks = [
+            [
+                CalendarDay(day, events.get(day, [])) if day.month == month_start.month else CalendarDay(None)
+                for day in week
+            ]
+            for week in cal.monthdatescalendar(month_start.year, month_start.month)
+        ]
+        result.append(CalendarMonth(month_start, weeks))
+    return result
