@@ -53,10 +53,17 @@ class OutboxEmail(models.Model):
     digest = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="parts")
     # A checklist nag is about one office-use step: ticking that step cancels it.
     step = models.ForeignKey(
-        "responses.ChecklistStep", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        "responses.ChecklistStep",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # never searched by itself; outbox_track_idx serves the planner's lookups
     )
     # A copy queued from the admin's "Resend" action: sent as asked, never cancelled or superseded by the planner.
-    resend_of = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends")
+    resend_of = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends", db_index=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -73,6 +80,8 @@ class OutboxEmail(models.Model):
                 condition=Q(status__in=["pending", "sending"]),
             ),
             models.Index(fields=["response", "status"], name="outbox_response_status_idx"),
+            # The planner's "already planned?" and "overtaken by a later reminder?" lookups.
+            models.Index(fields=["response", "kind", "about_date", "due_on"], name="outbox_track_idx"),
         ]
 
     def __str__(self) -> str:

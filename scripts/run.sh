@@ -7,9 +7,8 @@ PY=.venv/bin/python
 HOST="${HOST:-127.0.0.1}" PORT="${PORT:-8000}"
 export SITE_URL="${SITE_URL:-http://$HOST:$PORT}"
 
-$PY manage.py migrate --no-input -v0
+$PY manage.py migrate --no-input -v0   # also creates the django-q2 reminder schedule
 $PY manage.py loaddemo
-$PY manage.py setup_schedules >/dev/null 2>&1 || true
 
 $PY manage.py qcluster >var/worker.log 2>&1 &
 WORKER=$!
