@@ -35,7 +35,7 @@ class AuditFilterForm(forms.Form):
         data = self._valid_data()
         if "from" in data:
             queryset = queryset.filter(timestamp__gte=_start_of(data["from"]))
-        if "to" in data:
+        if "to" in data and data["to"] < dt.date.max:  # "to 9999-12-31" means no upper bound
             queryset = queryset.filter(timestamp__lt=_start_of(data["to"] + dt.timedelta(days=1)))
         if "response" in data:
             queryset = queryset.filter(response_id=data["response"])

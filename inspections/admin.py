@@ -12,14 +12,41 @@ from inspections.models import Finding, Force, Grade, Inspection, LocalPolicingB
 from responses import services
 
 
-class GradeInline(RoleAdminMixin, admin.TabularInline):
+def may_change_inspection(request: HttpRequest, obj: Inspection | None) -> bool:
+    """An inspection is a shared fact: a body's staff may change it only while no other body responds to it.
+
+    Changing it (its publication date above all) moves every responding body's legal dates.
+    """
+    user: Any = request.user
+    if obj is None or user.is_national:
+        return True
+    if user.body_id is None:
+        return False
+    other_bodies = obj.responses.exclude(body_id=user.body_id).exists()
+    concerns_force = not obj.forces.exists() or obj.forces.filter(pk=user.body.force_id).exists()
+    return concerns_force and not other_bodies
+
+
+class InspectionScopedMixin(RoleAdminMixin):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and may_change_inspection(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and may_change_inspection(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        obj = args[0] if args else None  # inlines pass the parent inspection
+        return super().has_add_permission(request, *args) and may_change_inspection(request, obj)
+
+
+class GradeInline(InspectionScopedMixin, admin.TabularInline):
     model = Grade
     extra = 0
     fields = ("order", "force", "area", "grade")
     autocomplete_fields = ("force",)
 
 
-class FindingInline(RoleAdminMixin, admin.StackedInline):
+class FindingInline(InspectionScopedMixin, admin.StackedInline):
     model = Finding
     extra = 0
     fields = (("kind", "number"), "text", "forces")
@@ -68,7 +95,7 @@ class PublishedYearFilter(admin.SimpleListFilter):
 
 
 @admin.register(Inspection)
-class InspectionAdmin(RoleAdminMixin, admin.ModelAdmin):
+class InspectionAdmin(InspectionScopedMixin, admin.ModelAdmin):
     form = InspectionAdminForm
     list_display = ("title", "published_on", "types", "force_count", "finding_count", "response_count")
     list_filter = ("publication_types", PublishedYearFilter, "is_national", "forces")
@@ -134,17 +161,33 @@ class InspectionAdmin(RoleAdminMixin, admin.ModelAdmin):
             self.message_user(request, f"Created {len(created)} response(s): {names}.", messages.SUCCESS)
 
 
+class NationalOnlyAdmin(admin.ModelAdmin):
+    """Reference data shared by every body: viewed by staff, changed only by national administrators."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_staff)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+
 @admin.register(Force)
-class ForceAdmin(admin.ModelAdmin):
+class ForceAdmin(NationalOnlyAdmin):
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
 
-    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return bool(request.user.is_active and request.user.is_staff)
-
 
 @admin.register(LocalPolicingBody)
-class LocalPolicingBodyAdmin(admin.ModelAdmin):
+class LocalPolicingBodyAdmin(NationalOnlyAdmin):
     list_display = ("name", "kind", "force", "active", "shared_inbox")
     list_filter = ("kind", "active")
     search_fields = ("name", "short_name", "force__name")

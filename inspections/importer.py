@@ -18,6 +18,7 @@ from responses import services
 
 COLUMNS = ("title", "published_on", "publication_types", "forces", "report_url")
 ALL_FORCES = {"all", "all forces"}
+MAX_URL_LENGTH = 500
 _url_validator = URLValidator(schemes=["http", "https"])
 
 
@@ -90,7 +91,11 @@ class InspectionImporter:
     def read(self, stream: IO[str]) -> ImportResult:
         result = ImportResult()
         reader = csv.DictReader(stream)
-        header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        try:
+            header = [h.strip().lower() for h in (reader.fieldnames or [])]
+        except csv.Error as exc:
+            result.problems.append(RowProblem(1, "-", f"this is not valid CSV ({exc})"))
+            return result
         missing = [c for c in COLUMNS if c not in header]
         if missing:
             result.problems.append(
@@ -99,27 +104,38 @@ class InspectionImporter:
             return result
         reader.fieldnames = header
         seen: dict[tuple[str, dt.date], int] = {}
-        for row in reader:
-            line = reader.line_num
-            if all(not (v or "").strip() for k, v in row.items() if k is not None):
-                continue  # blank line
-            parsed = self._parse_row(line, row, result.problems)
-            if parsed is None:
-                continue
-            key = (parsed.title.casefold(), parsed.published_on)
-            if key in seen:
-                result.problems.append(
-                    RowProblem(line, "title", f"duplicate of line {seen[key]} (same title and publication date)")
-                )
-                continue
-            seen[key] = line
-            result.rows.append(parsed)
+        try:
+            for row in reader:
+                self._read_row(reader.line_num, row, seen, result)
+        except csv.Error as exc:
+            result.problems.append(RowProblem(reader.line_num, "-", f"this is not valid CSV ({exc})"))
         return result
+
+    def _read_row(
+        self, line: int, row: dict[str, str | None], seen: dict[tuple[str, dt.date], int], result: ImportResult
+    ) -> None:
+        if all(not (v or "").strip() for k, v in row.items() if k is not None):
+            return  # blank line
+        parsed = self._parse_row(line, row, result.problems)
+        if parsed is None:
+            return
+        key = (parsed.title.casefold(), parsed.published_on)
+        if key in seen:
+            result.problems.append(
+                RowProblem(line, "title", f"duplicate of line {seen[key]} (same title and publication date)")
+            )
+            return
+        seen[key] = line
+        result.rows.append(parsed)
 
     def _parse_row(self, line: int, row: dict[str, str | None], problems: list[RowProblem]) -> ParsedRow | None:
         before = len(problems)
         if row.get(None):  # type: ignore[call-overload]
             problems.append(RowProblem(line, "-", "more values than columns; quote values that contain commas"))
+        for column in COLUMNS:
+            if "\x00" in (row.get(column) or ""):
+                problems.append(RowProblem(line, column, "contains a NUL character; save the file as CSV UTF-8"))
+                row[column] = (row.get(column) or "").replace("\x00", "")
         title = (row.get("title") or "").strip()
         if not title:
             problems.append(RowProblem(line, "title", "the title is empty"))
@@ -161,7 +177,11 @@ class InspectionImporter:
                 else:
                     forces.append(force)
         report_url = (row.get("report_url") or "").strip()
-        if report_url:
+        if len(report_url) > MAX_URL_LENGTH:
+            problems.append(
+                RowProblem(line, "report_url", f"the address is {len(report_url)} characters; at most {MAX_URL_LENGTH}")
+            )
+        elif report_url:
             try:
                 _url_validator(report_url)
             except ValidationError:

@@ -184,15 +184,19 @@ def mark_sent(row: OutboxEmail, *, token: str, subject: str, message_id: str) ->
 
 
 @transaction.atomic
-def mark_failed(row: OutboxEmail, *, token: str, error: BaseException) -> bool:
-    """Record the failure; back to PENDING with backoff, or FAILED once the attempts are used up. True if gave up."""
+def mark_failed(row: OutboxEmail, *, token: str, error: BaseException, server_down: bool = False) -> bool:
+    """Record the failure; back to PENDING with backoff, or FAILED once the attempts are used up. True if gave up.
+
+    When the mail server could not be reached at all (`server_down`), the attempt is recorded but not counted:
+    an outage, however long, must not use up a reminder's attempts and lose it.
+    """
     text = f"{type(error).__name__}: {error}"[:ERROR_MAX_LENGTH]
-    attempts = row.attempts + 1
+    attempts = row.attempts if server_down else row.attempts + 1
     gave_up = attempts >= settings.REMINDER_MAX_ATTEMPTS
     OutboxEmail.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claimed_by=token).update(
         status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING,
         attempts=attempts,
-        next_attempt_at=None if gave_up else timezone.now() + backoff(attempts),
+        next_attempt_at=None if gave_up else timezone.now() + backoff(max(attempts, 1)),
         claimed_by="",
         claimed_at=None,
         last_error=text,
@@ -213,15 +217,26 @@ def _send_batch(
     # one round trip per email instead of four keeps a large backlog quick.
     successes: list[DeliveryAttempt] = []
 
-    def failed(row: OutboxEmail, exc: BaseException) -> None:
+    def failed(row: OutboxEmail, exc: BaseException, *, server_down: bool = False) -> None:
         report.failed += 1
-        report.gave_up += mark_failed(row, token=token, error=exc)
+        report.gave_up += mark_failed(row, token=token, error=exc, server_down=server_down)
+
+    def still_mine(row: OutboxEmail) -> bool:
+        # Renew the claim just before sending: a slow batch must not outlive CLAIM_TIMEOUT and let another
+        # worker reclaim (and send) a row this worker is about to send.
+        return bool(
+            OutboxEmail.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claimed_by=token).update(
+                claimed_at=timezone.now()
+            )
+        )
 
     try:
         # Entering opens the connection once for the batch; a server that is down fails every row of it.
         with mailers.default as mailer:
             while unsettled:
                 row = unsettled.pop(0)
+                if not still_mine(row):
+                    continue
                 try:
                     subject, message = build_message(row, today=today, work=work)
                     if mailer.send_messages([message]) != 1:
@@ -238,7 +253,7 @@ def _send_batch(
                     on_sent(row, subject)
     except Exception as exc:  # noqa: BLE001 - opening the connection failed: record it on every row left
         for row in unsettled:
-            failed(row, exc)
+            failed(row, exc, server_down=True)
     finally:
         DeliveryAttempt.objects.bulk_create(successes)
     return bool(successes)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 
 from accounts.admin_mixins import RoleAdminMixin
-from inspections.admin import PublishedYearFilter
+from inspections.admin import NationalOnlyAdmin, PublishedYearFilter
 from responses import deadlines, services
 from responses.models import ChecklistItem, ChecklistStep, FindingResponse, Response
 
@@ -75,6 +75,17 @@ class ResponseAdminForm(forms.ModelForm):
                 services.validate_comments_due(self.instance, cleaned["comments_due"])
             except ValidationError as exc:
                 self.add_error(None, exc)
+        if (
+            self.instance.pk
+            and self.instance.deadline_overridden
+            and "deadline" not in self.changed_data
+            and not cleaned.get("deadline_override_reason", "").strip()
+        ):
+            self.add_error(
+                "deadline_override_reason",
+                "The deadline is overridden, so it needs a reason. "
+                "To go back to the form date, set the deadline to it.",
+            )
         if self.instance.pk and "deadline" in self.changed_data and cleaned.get("deadline"):
             computed = deadlines.form_deadline(self.instance.inspection.published_on)
             if cleaned["deadline"] != computed and not cleaned.get("deadline_override_reason", "").strip():
@@ -125,7 +136,16 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
     list_select_related = ("inspection", "body", "owner")
     list_per_page = 50
     inlines = [FindingResponseInline, ChecklistItemInline]
-    readonly_fields = ("inspection", "body", "status", "how_dates_were_worked_out", "published_page")
+    # Publishing runs the s55 checks, so it happens on the response page, never by typing a date here.
+    readonly_fields = (
+        "inspection",
+        "body",
+        "status",
+        "how_dates_were_worked_out",
+        "published_on",
+        "published_url",
+        "published_page",
+    )
     actions = ["mark_ready"]
     fieldsets = (
         (None, {"fields": ("inspection", "body", "owner", "status")}),
@@ -255,7 +275,12 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        services.response_sync_status(response=form.instance)
+        response = form.instance
+        if response.ready_at and not response.published_on and services.publication_problems(response):
+            services.response_unmark_ready(response=response)
+            self.message_user(request, "No longer ready to publish: the s55 checks fail again.", messages.WARNING)
+        else:
+            services.response_sync_status(response=response)
 
     @admin.action(description="Mark ready to publish (runs the s55 checks)")
     def mark_ready(self, request: HttpRequest, queryset: QuerySet) -> None:
@@ -269,6 +294,6 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(ChecklistStep)
-class ChecklistStepAdmin(admin.ModelAdmin):
+class ChecklistStepAdmin(NationalOnlyAdmin):
     list_display = ("label", "key", "required", "order")
     list_editable = ("required", "order")

@@ -61,11 +61,15 @@ COMMENT_FIELDS = (
 )
 
 
-def _validate_comments(values: dict[str, Any]) -> None:
+def _validate_comments(values: dict[str, Any], published: dt.date) -> None:
     errors: dict[str, str] = {}
     today = timezone.localdate()
     invited, received = values["cc_invited_on"], values["cc_comments_received_on"]
-    if invited and invited > today:
+    if invited and invited < published:
+        errors["cc_invited_on"] = (
+            "The chief constable cannot have been invited to comment before the report was published."
+        )
+    elif invited and invited > today:
         errors["cc_invited_on"] = "The date the chief constable was invited to comment cannot be in the future."
     if received and received > today:
         errors["cc_comments_received_on"] = "The date the comments were received cannot be in the future."
@@ -87,7 +91,7 @@ def response_update_comments(*, response: Response, version: int, **values: Any)
     values = {name: values.get(name, getattr(response, name)) for name in COMMENT_FIELDS}
     for name in ("cc_comments", "body_comments", "response_to_cc"):
         values[name] = values[name].strip()
-    _validate_comments(values)
+    _validate_comments(values, response.inspection.published_on)
 
     def save() -> list[str]:
         changed = [name for name in COMMENT_FIELDS if getattr(response, name) != values[name]]
@@ -96,7 +100,11 @@ def response_update_comments(*, response: Response, version: int, **values: Any)
         if changed:
             response.save()
             # A ready response whose comments no longer pass the s55 checks is not ready any more.
-            if response.ready_at and not response.published_on and services.publication_problems(response):
+            problems = services.publication_problems(response)
+            if response.published_on and problems:
+                # Published responses must stay compliant: refuse (and roll back) rather than un-publish.
+                raise ValidationError(problems)
+            if response.ready_at and not response.published_on and problems:
                 services.response_unmark_ready(response=response)
             else:
                 services.response_sync_status(response=response)

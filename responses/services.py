@@ -98,6 +98,7 @@ def inspection_correct_published_on(*, inspection: Inspection, published_on: dt.
             response.comments_due is None
             or response.comments_due == old_default_due
             or response.comments_due >= response.statutory_last_day
+            or response.comments_due <= published_on
         ):
             response.comments_due = deadlines.default_comments_due(published_on)
         response._change_reason = f"Publication date corrected from {old.isoformat()}: {reason}"
@@ -106,10 +107,22 @@ def inspection_correct_published_on(*, inspection: Inspection, published_on: dt.
     return inspection
 
 
+# An overridden deadline still has to be a date that makes sense for the report.
+MAX_OVERRIDE_DAYS = 366
+
+
 def response_override_deadline(*, response: Response, deadline: dt.date, reason: str) -> Response:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"deadline_override_reason": "Say why the deadline is being overridden."})
+    published = response.inspection.published_on
+    if not published < deadline <= published + dt.timedelta(days=MAX_OVERRIDE_DAYS):
+        raise ValidationError(
+            {
+                "deadline": f"The deadline must fall after the report's publication ({published:%-d %B %Y}) "
+                f"and within a year of it."
+            }
+        )
     response.deadline = deadline
     response.deadline_overridden = True
     response.deadline_override_reason = reason
@@ -130,6 +143,14 @@ def response_clear_override(*, response: Response, reason: str) -> Response:
 
 
 def validate_comments_due(response: Response, comments_due: dt.date | None) -> None:
+    published = response.inspection.published_on
+    if comments_due is not None and comments_due <= published:
+        raise ValidationError(
+            {
+                "comments_due": f"The chief constable's comments must be due after the report's publication "
+                f"({published:%-d %B %Y})."
+            }
+        )
     if comments_due is not None and comments_due >= response.statutory_last_day:
         raise ValidationError(
             {
@@ -239,7 +260,12 @@ def response_publish(*, response: Response, published_on: dt.date, published_url
 
 # --- explanations and progress ---------------------------------------------------------------------
 def finding_response_explain(*, finding_response: FindingResponse, explanation: str) -> FindingResponse:
-    finding_response.explanation = explanation.strip()
+    explanation = explanation.strip()
+    if not explanation and finding_response.finding.needs_explanation and finding_response.response.published_on:
+        raise ValidationError(
+            {"explanation": "This response is published: every recommendation must keep its explanation (s55(5B))."}
+        )
+    finding_response.explanation = explanation
     finding_response.save()
     response = finding_response.response
     if response.ready_at and not finding_response.explanation and finding_response.finding.needs_explanation:
@@ -278,6 +304,8 @@ def checklist_tick(
 ) -> ChecklistItem:
     if done_on > timezone.localdate():
         raise ValidationError({"done_on": "The date a step was done cannot be in the future."})
+    if done_on < response.inspection.published_on:
+        raise ValidationError({"done_on": "The date a step was done cannot be before the report was published."})
     item, _ = ChecklistItem.objects.get_or_create(response=response, step=step)
     item.done_on = done_on
     item.done_by = user if getattr(user, "is_authenticated", False) else None

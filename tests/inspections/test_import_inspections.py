@@ -118,3 +118,16 @@ def test_all_forces_makes_a_national_report(tmp_path: Path) -> None:
     inspection = Inspection.objects.get()
     assert inspection.is_national
     assert inspection.forces.count() == 2
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        ("Title\x00,2024-09-24,PEEL,Norfolk,\n", "column title: contains a NUL character"),
+        (f"Title,2024-09-24,PEEL,Norfolk,https://x.example/{'a' * 600}\n", "at most 500"),
+        ('"' + "x" * 200_000 + '",2024-09-24,PEEL,Norfolk,\n', "not valid CSV"),
+    ],
+)
+def test_hostile_files_are_refused_with_a_message(tmp_path: Path, row: str, expected: str) -> None:
+    assert expected in run_failing(tmp_path, row)
+    assert Inspection.objects.count() == 0

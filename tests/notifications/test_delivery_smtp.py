@@ -28,12 +28,13 @@ def test_reminders_wait_while_the_server_is_down_and_all_go_once_it_is_back(
         make_response(body=people.body, owner=people.owner, title=f"Report {n}")
     Response.objects.update(cc_comments_not_received=True)
 
-    # The server is down: every reminder stays in the outbox with the error recorded.
+    # The server is down: every reminder stays in the outbox with the error recorded; an unreachable server does
+    # not use up a reminder's attempts, so however long the outage lasts, nothing is given up.
     result = sweep_reminders.enqueue()
     assert result.return_value["sent"] == 0
     rows = OutboxEmail.objects.all()
     assert rows.count() == 15  # 5 overdue responses × owner, shared inbox, escalation
-    assert set(rows.values_list("status", "attempts")) == {(OutboxStatus.PENDING, 1)}
+    assert set(rows.values_list("status", "attempts")) == {(OutboxStatus.PENDING, 0)}
     assert all(r.last_error.startswith("ConnectionRefusedError") for r in rows)
     assert DeliveryAttempt.objects.filter(ok=False).count() == 15
 
@@ -50,8 +51,33 @@ def test_reminders_wait_while_the_server_is_down_and_all_go_once_it_is_back(
     received = smtp_server.sink.message_ids()
     expected = sorted(f"<s55-outbox-{pk}@127.0.0.1>" for pk in rows.values_list("pk", flat=True))
     assert sorted(received) == expected  # every one, and each exactly once
-    assert set(rows.values_list("status", "attempts")) == {(OutboxStatus.SENT, 2)}
+    assert set(rows.values_list("status", "attempts")) == {(OutboxStatus.SENT, 1)}
     message = smtp_server.sink.messages[0]
     assert message.is_multipart()
     assert [part.get_content_type() for part in message.walk()][1:] == ["text/plain", "text/html"]
     assert message["Auto-Submitted"] == "auto-generated"
+
+
+def test_a_long_outage_never_gives_a_reminder_up(
+    people: People,
+    steps: Any,
+    smtp_server: SmtpServer,
+    frozen: Callable[[dt.datetime], None],
+    settings: Any,
+) -> None:
+    settings.REMINDER_MAX_ATTEMPTS = 3
+    frozen(london(TODAY, 8))
+    make_response(body=people.body, owner=people.owner, title="Report during an outage")
+    Response.objects.update(cc_comments_not_received=True)
+    moment = london(TODAY, 8)
+    for _ in range(settings.REMINDER_MAX_ATTEMPTS * 3):  # many more sweeps than attempts, the server down each time
+        frozen(moment)
+        assert sweep_reminders.enqueue().return_value["sent"] == 0
+        moment += dt.timedelta(hours=6, minutes=1)
+    assert not OutboxEmail.objects.filter(status=OutboxStatus.FAILED).exists()
+    smtp_server.start()
+    frozen(moment)
+    sent = sweep_reminders.enqueue().return_value["sent"]
+    assert sent == OutboxEmail.objects.filter(status=OutboxStatus.SENT).count() > 0
+    # Nothing left behind: what was not sent was superseded by a later day's reminder, never lost to the outage.
+    assert set(OutboxEmail.objects.values_list("status", flat=True)) <= {OutboxStatus.SENT, OutboxStatus.SUPERSEDED}

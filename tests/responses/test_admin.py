@@ -161,3 +161,51 @@ def test_viewer_cannot_change_in_admin() -> None:
     assert client.post(url, response_form_data(response, body_comments="changed")).status_code == 403
     response.refresh_from_db()
     assert response.body_comments == ""
+
+
+def test_another_bodys_editor_cannot_change_a_shared_inspection(editor_client: tuple[Client, Any]) -> None:
+    client, _ = editor_client
+    norfolk = make_response(published_on=dt.date(2024, 9, 24))  # a response of another body
+    url = reverse("admin:inspections_inspection_change", args=[norfolk.inspection.pk])
+    data = {
+        "title": norfolk.inspection.title,
+        "published_on": "2024-06-01",
+        "correction_reason": "trying to move someone else's dates",
+        "grades-TOTAL_FORMS": "0",
+        "grades-INITIAL_FORMS": "0",
+        "findings-TOTAL_FORMS": "0",
+        "findings-INITIAL_FORMS": "0",
+    }
+    assert client.post(url, data).status_code == 403
+    norfolk.refresh_from_db()
+    assert norfolk.statutory_last_day == dt.date(2024, 11, 18)
+
+
+def test_publishing_is_not_possible_from_the_admin(editor_client: tuple[Client, Any]) -> None:
+    client, user = editor_client
+    response = make_response(body=user.body, recommendations=1)
+    data = response_form_data(response, published_on="2024-11-01", published_url="https://opcc.example/x")
+    assert client.post(reverse("admin:responses_response_change", args=[response.pk]), data).status_code == 302
+    response.refresh_from_db()
+    assert response.published_on is None  # the field is read-only: publishing runs the s55 checks elsewhere
+
+
+def test_clearing_the_reason_of_an_overridden_deadline_is_refused_not_a_500(editor_client: tuple[Client, Any]) -> None:
+    from responses import services
+
+    client, user = editor_client
+    response = make_response(body=user.body, published_on=dt.date(2024, 9, 24))
+    services.response_override_deadline(response=response, deadline=dt.date(2024, 11, 29), reason="Agreed")
+    page = client.post(
+        reverse("admin:responses_response_change", args=[response.pk]),
+        response_form_data(response, deadline_override_reason=""),
+    )
+    assert page.status_code == 200
+    assert "needs a reason" in page.content.decode()
+
+
+def test_reference_data_and_accounts_are_for_national_administrators_only(editor_client: tuple[Client, Any]) -> None:
+    client, _ = editor_client
+    for name in ("accounts_user", "inspections_localpolicingbody", "responses_checkliststep"):
+        assert client.get(reverse(f"admin:{name}_add")).status_code == 403
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403

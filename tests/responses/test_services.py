@@ -156,3 +156,38 @@ def test_finding_added_later_gets_an_explanation_row() -> None:
     Finding.objects.create(inspection=response.inspection, kind=FindingKind.RECOMMENDATION, number=2, text="More")
     services.inspection_sync_responses(inspection=response.inspection)
     assert response.finding_responses.count() == 2
+
+
+def test_dates_before_the_report_was_published_are_refused(steps: list[ChecklistStep]) -> None:
+    user = UserFactory()
+    response = make_response(body=user.body, published_on=D(2024, 9, 24))
+    with pytest.raises(ValidationError, match="after the report's publication"):
+        services.response_set_comments_due(response=response, comments_due=D(2024, 9, 1))
+    with pytest.raises(ValidationError, match="before the report was published"):
+        services.checklist_tick(response=response, step=steps[0], user=user, done_on=D(1, 1, 1))
+    with pytest.raises(ValidationError, match="within a year"):
+        services.response_override_deadline(response=response, deadline=D(9999, 12, 31), reason="typo")
+    with pytest.raises(ValidationError, match="within a year"):
+        services.response_override_deadline(response=response, deadline=D(2024, 9, 1), reason="typo")
+
+
+def test_a_published_response_keeps_its_recommendation_explanations() -> None:
+    response = make_response(recommendations=1)
+    response.cc_comments_not_received = True
+    response.body_comments = "Our comments."
+    response.save()
+    explanation = response.finding_responses.get()
+    services.finding_response_explain(finding_response=explanation, explanation="Accepted.")
+    services.response_publish(response=response, published_on=D(2024, 11, 10))
+    with pytest.raises(ValidationError, match="must keep its explanation"):
+        services.finding_response_explain(finding_response=explanation, explanation="  ")
+    explanation.refresh_from_db()
+    assert explanation.explanation == "Accepted."
+
+
+def test_correction_resets_a_comments_due_date_that_would_precede_publication() -> None:
+    response = make_response(published_on=D(2024, 9, 24))
+    services.response_set_comments_due(response=response, comments_due=D(2024, 10, 1))
+    services.inspection_correct_published_on(inspection=response.inspection, published_on=D(2024, 10, 5), reason="x")
+    response.refresh_from_db()
+    assert response.inspection.published_on < response.comments_due < response.statutory_last_day
