@@ -218,3 +218,10 @@ class PublishForm(VersionedForm):
         assume_scheme="https",
         help_text="If you leave this empty, the response's page in this service is its public address.",
     )
+    reason = forms.CharField(
+        label="Why are the publication details changing?",
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Needed when you correct the date of a response that is already published; kept in the audit trail.",
+    )

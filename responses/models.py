@@ -209,7 +209,7 @@ class FindingResponse(AuditScoped):
         return self.response.body_id, self.response_id
 
 
-class FindingUpdate(models.Model):
+class FindingUpdate(AuditScoped):
     """Append-only progress history of a finding's response."""
 
     finding_response = models.ForeignKey(FindingResponse, on_delete=models.PROTECT, related_name="updates")
@@ -223,6 +223,10 @@ class FindingUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_progress_display()}: {self.note[:60]}"
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        response = self.finding_response.response
+        return response.body_id, response.pk
 
 
 class ChecklistStep(models.Model):

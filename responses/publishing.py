@@ -215,8 +215,10 @@ def response_unmark_ready_guarded(*, response: Response, version: int) -> Respon
 
 
 def response_publish_guarded(
-    *, response: Response, version: int, published_on: dt.date, published_url: str = ""
+    *, response: Response, version: int, published_on: dt.date, published_url: str = "", reason: str = ""
 ) -> Response:
+    if response.published_on and published_on != response.published_on and not reason.strip():
+        raise ValidationError({"reason": "Say why the publication date is being corrected."})
     if published_on > timezone.localdate():
         raise ValidationError({"published_on": "The publication date cannot be in the future."})
     if published_on < response.inspection.published_on:
@@ -224,5 +226,7 @@ def response_publish_guarded(
     return _guarded(
         response,
         version,
-        lambda: services.response_publish(response=response, published_on=published_on, published_url=published_url),
+        lambda: services.response_publish(
+            response=response, published_on=published_on, published_url=published_url, reason=reason
+        ),
     )

@@ -242,12 +242,16 @@ def _unique_slug(response: Response) -> str:
 
 
 @transaction.atomic
-def response_publish(*, response: Response, published_on: dt.date, published_url: str = "") -> Response:
+def response_publish(
+    *, response: Response, published_on: dt.date, published_url: str = "", reason: str = ""
+) -> Response:
     problems = publication_problems(response)
     if problems:
         raise ValidationError(problems)
     if response.ready_at is None:
         response.ready_at = timezone.now()
+    if reason.strip():
+        response._change_reason = reason.strip()
     response.published_on = published_on
     response.published_url = published_url
     if not response.slug:

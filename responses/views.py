@@ -426,6 +426,7 @@ def response_publish(request: HttpRequest, response: Response) -> HttpResponse:
                 version=form.cleaned_data["version"],
                 published_on=form.cleaned_data["published_on"],
                 published_url=form.cleaned_data["published_url"],
+                reason=form.cleaned_data["reason"],
             ),
         )
     ):

@@ -1,0 +1,480 @@
+"""Every URL of the app, walked by every kind of visitor: the status each one gets, and no other body's drafts.
+
+One table (`WALK`) lists each URL with the status expected for each visitor, in the order of `ROLES`:
+
+    anonymous  · a viewer of body A · an editor of body A · an admin of body A · an editor of body B · the national
+    superuser (a superuser with no body)
+
+The walk runs GET pages first, then every POST action, and for each visitor also proves that
+
+- the visitors who may not change body A's responses (anonymous, the viewer, body B's editor) changed nothing of
+  body A's, whatever they posted;
+- nothing rendered for body B's editor or for an anonymous visitor — page, export, calendar feed, admin page —
+  contains body A's draft text, and nothing rendered for body A's people contains body B's;
+- the national superuser, and body A's own people, do see body A's draft text (so the checks above are not vacuous).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.core import signing
+from django.http import HttpResponseBase, StreamingHttpResponse
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import Role, User
+from audit.models import AuditEntry
+from inspections.models import Inspection
+from notifications.emails import DIGEST_OPT_OUT_SALT
+from notifications.models import CalendarToken
+from responses import publishing, services
+from responses.models import ChecklistItem, ChecklistStep, FindingResponse, FindingUpdate, Response
+from tests.factories import BodyFactory, ForceFactory, UserFactory, make_inspection, make_response
+
+pytestmark = pytest.mark.django_db
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+ROLES = ("anonymous", "viewer", "editor", "body_admin", "other_body", "national")
+# Who may not change body A's responses: after their walk, body A's data is exactly as before.
+READ_ONLY_FOR_A = {"anonymous", "viewer", "other_body"}
+# Who must never see body A's drafts, and who must never see body B's.
+NOT_A = {"anonymous", "other_body"}
+NOT_B = {"anonymous", "viewer", "editor", "body_admin"}
+
+MARKER_A = "QX-BODY-A-DRAFT-7f3c"
+MARKER_B = "QX-BODY-B-DRAFT-91ad"
+
+# What a cell of the table may expect, besides a plain status code.
+LOGIN = "302 → sign-in"
+ADMIN_LOGIN = "302 → admin sign-in"
+ADMIN_GONE = "302 → admin index (no such object for this user)"
+SAVED = "302 → elsewhere (saved)"
+
+
+@dataclass
+class World:
+    a_draft: Response
+    a_published: Response
+    b_draft: Response
+    a_finding: int
+    a_inspection: Inspection
+    a_entry: AuditEntry  # an audit entry of body A whose changes hold A's draft text
+    users: dict[str, User | None]
+    tokens: dict[str, str]
+
+
+def _fresh(response: Response) -> Response:
+    return Response.objects.get(pk=response.pk)
+
+
+def _version(response: Response) -> str:
+    return str(_fresh(response).version)
+
+
+def _build_world() -> World:
+    steps_ = {s.key: s for s in ChecklistStep.objects.all()}
+    today = timezone.localdate()
+    force_a, force_b = ForceFactory(name="Norfolk"), ForceFactory(name="Suffolk")
+    body_a, body_b = BodyFactory(force=force_a), BodyFactory(force=force_b)
+
+    # A report about both forces: body A and body B each draft a response to the same inspection.
+    shared = make_inspection(
+        title="Joint thematic inspection",
+        published_on=today - dt.timedelta(days=30),
+        forces=[force_a, force_b],
+        recommendations=1,
+    )
+    a_draft = Response.objects.get(inspection=shared, body=body_a)
+    b_draft = Response.objects.get(inspection=shared, body=body_b)
+    for response, marker in ((a_draft, MARKER_A), (b_draft, MARKER_B)):
+        publishing.response_update_comments(
+            response=response,
+            version=response.version,
+            cc_comments=f"Chief constable draft {marker}",
+            body_comments=f"Body comments draft {marker}",
+            response_to_cc=f"Reply draft {marker}",
+        )
+        services.finding_response_explain(
+            finding_response=response.finding_responses.get(), explanation=f"Explanation draft {marker}"
+        )
+        services.checklist_tick(
+            response=_fresh(response),
+            step=steps_["forwarded_to_chief_constable"],
+            user=None,
+            done_on=today,
+            evidence_reference=f"Evidence {marker}",
+        )
+    # A draft with a slug (as if its publication had been withdrawn): its public address must still be a 404.
+    Response.objects.filter(pk=a_draft.pk).update(slug="withdrawn-draft")
+
+    # Body A's published response: public text only.
+    a_published = make_response(body=body_a, published_on=today - dt.timedelta(days=60), recommendations=1)
+    publishing.response_update_comments(
+        response=a_published,
+        version=a_published.version,
+        cc_comments="The chief constable welcomes the report.",
+        body_comments="The commissioner accepts every recommendation.",
+    )
+    services.finding_response_explain(
+        finding_response=a_published.finding_responses.get(), explanation="Done in the spring."
+    )
+    services.response_publish(response=_fresh(a_published), published_on=today - dt.timedelta(days=5))
+
+    view_audit = Permission.objects.get(codename="view_auditentry", content_type__app_label="audit")
+    users: dict[str, User | None] = {
+        "anonymous": None,
+        "viewer": UserFactory(username="a-viewer", body=body_a, role=Role.VIEWER),
+        "editor": UserFactory(username="a-editor", body=body_a, role=Role.EDITOR),
+        "body_admin": UserFactory(username="a-admin", body=body_a, role=Role.ADMIN),
+        "other_body": UserFactory(username="b-editor", body=body_b, role=Role.EDITOR),
+        "national": UserFactory(username="national", body=None, is_superuser=True, role=Role.ADMIN),
+    }
+    # Body A's admin and body B's editor may browse the audit trail in the admin: each only their own body's.
+    for role in ("body_admin", "other_body"):
+        users[role].user_permissions.add(view_audit)  # type: ignore[union-attr]
+
+    tokens = {role: CalendarToken.objects.create(user=user).token for role, user in users.items() if user}
+    revoked = CalendarToken.objects.create(user=users["viewer"], revoked_at=timezone.now())
+    tokens["anonymous"] = revoked.token  # a stranger holding a revoked feed address
+
+    a_entry = next(e for e in AuditEntry.objects.filter(response_id=a_draft.pk) if MARKER_A in json.dumps(e.changes))
+    return World(
+        a_draft=_fresh(a_draft),
+        a_published=_fresh(a_published),
+        b_draft=_fresh(b_draft),
+        a_finding=a_draft.finding_responses.get().pk,
+        a_inspection=shared,
+        a_entry=a_entry,
+        users=users,
+        tokens=tokens,
+    )
+
+
+# --- the table -----------------------------------------------------------------------------------------------------
+Url = Callable[[World, str], str]
+Data = Callable[[World], dict[str, str]]
+
+
+@dataclass(frozen=True)
+class Step:
+    label: str
+    url: Url
+    expect: tuple[int | str, ...]  # one per role, in ROLES order
+    method: str = "GET"
+    data: Data | None = None
+
+
+def _a(name: str, *extra: Any) -> Url:
+    return lambda w, role: reverse(name, args=[w.a_draft.pk, *extra])
+
+
+def _a_finding(name: str) -> Url:
+    return lambda w, role: reverse(name, args=[w.a_draft.pk, w.a_finding])
+
+
+def _fixed(name: str, *args: Any) -> Url:
+    return lambda w, role: reverse(name, args=args)
+
+
+def _admin(name: str, obj: Callable[[World], Any] | None = None) -> Url:
+    return lambda w, role: reverse(f"admin:{name}", args=[obj(w).pk] if obj else [])
+
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+EVERYONE_200 = (200, 200, 200, 200, 200, 200)
+SIGNED_IN_200 = (LOGIN, 200, 200, 200, 200, 200)
+A_READ = (LOGIN, 200, 200, 200, 404, 200)
+A_EDIT_PAGE = (LOGIN, 403, 200, 200, 404, 200)
+A_POST = (LOGIN, 403, SAVED, SAVED, 404, SAVED)
+B_READ = (LOGIN, 404, 404, 404, 200, 200)
+OWN_POST = (LOGIN, SAVED, SAVED, SAVED, SAVED, SAVED)
+STAFF_ADMIN_200 = (ADMIN_LOGIN, 200, 200, 200, 200, 200)
+AUDIT_FORBIDDEN = (ADMIN_LOGIN, 403, 403, 403, 403, 403)
+
+WALK: list[Step] = [
+    # --- the staff pages ------------------------------------------------------------------------------------------
+    Step("dashboard", _fixed("dashboard"), SIGNED_IN_200),
+    Step("dashboard, filtered to A's report", lambda w, r: reverse("dashboard") + "?q=Joint", SIGNED_IN_200),
+    Step("deadline calendar", _fixed("deadline_calendar"), SIGNED_IN_200),
+    Step("response page, A draft", _a("response_detail"), A_READ),
+    Step("response page, A published", lambda w, r: reverse("response_detail", args=[w.a_published.pk]), A_READ),
+    Step("response page, B draft", lambda w, r: reverse("response_detail", args=[w.b_draft.pk]), B_READ),
+    Step("edit comments page", _a("response_edit_comments"), A_EDIT_PAGE),
+    Step("edit owner page", _a("response_edit_owner"), A_EDIT_PAGE),
+    Step("edit comments-due page", _a("response_edit_comments_due"), A_EDIT_PAGE),
+    Step("edit deadline page", _a("response_edit_deadline"), A_EDIT_PAGE),
+    Step("finding explanation page", _a_finding("finding_edit"), A_EDIT_PAGE),
+    Step("checklist step page", _a("checklist_step", "forwarded_to_panel"), A_EDIT_PAGE),
+    Step("publish page", _a("response_publish"), A_EDIT_PAGE),
+    Step("Word document, A draft", _a("response_docx"), A_READ),
+    Step("Word document, B draft", lambda w, r: reverse("response_docx", args=[w.b_draft.pk]), B_READ),
+    Step(
+        "public page, A published", lambda w, r: reverse("published_response", args=[w.a_published.slug]), EVERYONE_200
+    ),
+    Step(
+        "public Word document, A published",
+        lambda w, r: reverse("published_response_docx", args=[w.a_published.slug]),
+        EVERYONE_200,
+    ),
+    Step("public page, A draft (404)", _fixed("published_response", "withdrawn-draft"), (404,) * 6),
+    Step("public Word document, A draft (404)", _fixed("published_response_docx", "withdrawn-draft"), (404,) * 6),
+    Step("public page, unknown slug", _fixed("published_response", "no-such-response"), (404,) * 6),
+    # --- exports --------------------------------------------------------------------------------------------------
+    Step("register.csv", _fixed("export_register"), SIGNED_IN_200),
+    Step("register.xlsx", _fixed("export_register_xlsx"), SIGNED_IN_200),
+    Step("register.csv, asking for A's report", lambda w, r: reverse("export_register") + "?q=Joint", SIGNED_IN_200),
+    Step("audit.csv", _fixed("export_audit"), SIGNED_IN_200),
+    Step(
+        "audit.csv, asking for A's draft",
+        lambda w, r: f"{reverse('export_audit')}?response={w.a_draft.pk}",
+        SIGNED_IN_200,
+    ),
+    # --- calendar feed, its tokens, the digest ---------------------------------------------------------------------
+    Step("calendar settings", _fixed("calendar_settings"), SIGNED_IN_200),
+    Step(
+        "calendar feed, own token (anonymous: a revoked one)",
+        lambda w, role: reverse("calendar_feed", args=[w.tokens[role]]),
+        (404, 200, 200, 200, 200, 200),
+    ),
+    Step("calendar feed, unknown token", _fixed("calendar_feed", "not-a-token"), (404,) * 6),
+    Step(
+        "digest opt-out link (anonymous: the viewer's emailed link)",
+        lambda w, role: reverse(
+            "digest_opt_out",
+            args=[signing.dumps((w.users[role] or w.users["viewer"]).pk, salt=DIGEST_OPT_OUT_SALT)],  # type: ignore[union-attr]
+        ),
+        EVERYONE_200,
+    ),
+    Step("digest opt-out, tampered link", _fixed("digest_opt_out", "tampered:token"), (404,) * 6),
+    # --- accounts and health --------------------------------------------------------------------------------------
+    Step("sign-in page", _fixed("login"), EVERYONE_200),
+    Step("password change page", _fixed("password_change"), SIGNED_IN_200),
+    Step("health check", _fixed("healthz"), EVERYONE_200),
+    # --- the admin ------------------------------------------------------------------------------------------------
+    Step("admin index", _admin("index"), STAFF_ADMIN_200),
+    Step("admin: responses", _admin("responses_response_changelist"), STAFF_ADMIN_200),
+    Step(
+        "admin: A draft",
+        _admin("responses_response_change", lambda w: w.a_draft),
+        (ADMIN_LOGIN, 200, 200, 200, ADMIN_GONE, 200),
+    ),
+    Step(
+        "admin: B draft",
+        _admin("responses_response_change", lambda w: w.b_draft),
+        (ADMIN_LOGIN, ADMIN_GONE, ADMIN_GONE, ADMIN_GONE, 200, 200),
+    ),
+    Step("admin: inspections", _admin("inspections_inspection_changelist"), STAFF_ADMIN_200),
+    Step("admin: add inspection", _admin("inspections_inspection_add"), (ADMIN_LOGIN, 403, 200, 200, 200, 200)),
+    Step("admin: an inspection", _admin("inspections_inspection_change", lambda w: w.a_inspection), STAFF_ADMIN_200),
+    Step("admin: audit entries", _admin("audit_auditentry_changelist"), (ADMIN_LOGIN, 403, 403, 200, 200, 200)),
+    Step(
+        "admin: an audit entry of A",
+        _admin("audit_auditentry_change", lambda w: w.a_entry),
+        (ADMIN_LOGIN, 403, 403, 200, ADMIN_GONE, 200),
+    ),
+    Step("admin: delete an audit entry", _admin("audit_auditentry_delete", lambda w: w.a_entry), AUDIT_FORBIDDEN),
+    Step("admin: add an audit entry", _admin("audit_auditentry_add"), AUDIT_FORBIDDEN),
+    Step(
+        "admin: POST a change to an audit entry",
+        _admin("audit_auditentry_change", lambda w: w.a_entry),
+        (ADMIN_LOGIN, 403, 403, 403, ADMIN_GONE, 403),
+        "POST",
+        lambda w: {"reason": "rewritten"},
+    ),
+    Step(
+        "admin: POST the deletion of an audit entry",
+        _admin("audit_auditentry_delete", lambda w: w.a_entry),
+        AUDIT_FORBIDDEN,
+        "POST",
+        lambda w: {"post": "yes"},
+    ),
+    # --- every POST action on A's draft, in an order in which an editor's each succeeds ----------------------------
+    Step(
+        "POST comments",
+        _a("response_edit_comments"),
+        A_POST,
+        "POST",
+        lambda w: {
+            "version": _version(w.a_draft),
+            "cc_comments": f"Chief constable, revised {MARKER_A}",
+            "body_comments": f"Body comments, revised {MARKER_A}",
+            "response_to_cc": "Reply, revised",
+        },
+    ),
+    Step("POST owner", _a("response_edit_owner"), A_POST, "POST", lambda w: {"version": _version(w.a_draft)}),
+    Step(
+        "POST comments-due date",
+        _a("response_edit_comments_due"),
+        A_POST,
+        "POST",
+        lambda w: {
+            "version": _version(w.a_draft),
+            "comments_due": (w.a_draft.statutory_last_day - dt.timedelta(days=10)).isoformat(),
+        },
+    ),
+    Step(
+        "POST deadline override",
+        _a("response_edit_deadline"),
+        A_POST,
+        "POST",
+        lambda w: {
+            "version": _version(w.a_draft),
+            "deadline": (w.a_draft.statutory_last_day + dt.timedelta(days=14)).isoformat(),
+            "reason": "Agreed with HMICFRS",
+        },
+    ),
+    Step(
+        "POST deadline restore",
+        _a("response_restore_deadline"),
+        A_POST,
+        "POST",
+        lambda w: {"restore-version": _version(w.a_draft), "restore-reason": "Back to the form date"},
+    ),
+    Step(
+        "POST finding explanation",
+        _a_finding("finding_edit"),
+        A_POST,
+        "POST",
+        lambda w: {"version": _version(w.a_draft), "explanation": f"Explanation, revised {MARKER_A}"},
+    ),
+    Step(
+        "POST finding progress",
+        _a_finding("finding_add_progress"),
+        A_POST,
+        "POST",
+        lambda w: {"progress-progress": "in_progress", "progress-note": "Work has begun"},
+    ),
+    Step(
+        "POST checklist tick",
+        _a("checklist_tick", "forwarded_to_panel"),
+        A_POST,
+        "POST",
+        lambda w: {"version": _version(w.a_draft), "done_on": _today(), "evidence_reference": "Panel papers"},
+    ),
+    Step(
+        "POST checklist untick",
+        _a("checklist_untick", "forwarded_to_panel"),
+        A_POST,
+        "POST",
+        lambda w: {"version": _version(w.a_draft), "reason": "Sent the wrong version"},
+    ),
+    Step("POST mark ready", _a("response_mark_ready"), A_POST, "POST", lambda w: {"version": _version(w.a_draft)}),
+    Step(
+        "POST no longer ready", _a("response_unmark_ready"), A_POST, "POST", lambda w: {"version": _version(w.a_draft)}
+    ),
+    Step(
+        "POST publish",
+        _a("response_publish"),
+        A_POST,
+        "POST",
+        lambda w: {"version": _version(w.a_draft), "published_on": _today()},
+    ),
+    # The user's own calendar feed address and digest preference: any signed-in user, for themselves only.
+    Step("POST create calendar token", _fixed("calendar_token_create"), OWN_POST, "POST", lambda w: {}),
+    Step("POST renew calendar token", _fixed("calendar_token_renew"), OWN_POST, "POST", lambda w: {}),
+    Step("POST revoke calendar token", _fixed("calendar_token_revoke"), OWN_POST, "POST", lambda w: {}),
+    Step("POST digest preference", _fixed("digest_set"), OWN_POST, "POST", lambda w: {"daily_digest": "on"}),
+]
+
+
+# --- checking one request ------------------------------------------------------------------------------------------
+def _outcome(result: HttpResponseBase) -> int | str:
+    """The status, or for a redirect where it goes (as the table's LOGIN / ADMIN_LOGIN / ADMIN_GONE / SAVED)."""
+    if result.status_code != 302:
+        return result.status_code
+    location = result["Location"]
+    if location.startswith(reverse("admin:login")):
+        return ADMIN_LOGIN
+    if location.startswith(reverse("login")):
+        return LOGIN
+    if location == reverse("admin:index"):
+        return ADMIN_GONE
+    return SAVED
+
+
+def _text(result: HttpResponseBase) -> str:
+    """What a person would read in the response, whatever its format (HTML, CSV, ICS, XLSX, DOCX)."""
+    if isinstance(result, StreamingHttpResponse) or getattr(result, "streaming", False):
+        content = b"".join(result.streaming_content)  # type: ignore[attr-defined]
+    else:
+        content = result.content  # type: ignore[attr-defined]
+    content_type = result.get("Content-Type", "")
+    if "spreadsheetml" in content_type:
+        from openpyxl import load_workbook
+
+        book = load_workbook(io.BytesIO(content), read_only=True)
+        return "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+    if "wordprocessingml" in content_type:
+        from docx import Document
+
+        return "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    return content.decode("utf-8", errors="replace")
+
+
+def _snapshot_of_a(world: World) -> list[Any]:
+    """Everything stored about body A's responses, including the audit entries scoped to them."""
+    ids = [world.a_draft.pk, world.a_published.pk]
+    return [
+        list(Response.objects.filter(pk__in=ids).order_by("pk").values()),
+        list(FindingResponse.objects.filter(response_id__in=ids).order_by("pk").values()),
+        list(ChecklistItem.objects.filter(response_id__in=ids).order_by("pk").values()),
+        list(FindingUpdate.objects.filter(finding_response__response_id__in=ids).order_by("pk").values()),
+        AuditEntry.objects.filter(response_id__in=ids).count(),
+    ]
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_url_answers_each_visitor_as_expected_and_never_shows_another_bodys_draft(steps: Any, role: str) -> None:
+    world = _build_world()
+    column = ROLES.index(role)
+    client = Client()
+    if world.users[role] is not None:
+        client.force_login(world.users[role], backend=BACKEND)
+    before = _snapshot_of_a(world)
+
+    wrong: list[str] = []
+    seen_a: set[str] = set()
+    for step in WALK:
+        url = step.url(world, role)
+        if step.method == "POST":
+            assert step.data is not None
+            result = client.post(url, step.data(world))
+        else:
+            result = client.get(url)
+        expected, got = step.expect[column], _outcome(result)
+        if got != expected:
+            wrong.append(f"{step.label} ({step.method} {url}): expected {expected}, got {got}")
+        text = _text(result)
+        if MARKER_A in text:
+            seen_a.add(step.label)
+        if role in NOT_B and MARKER_B in text:
+            wrong.append(f"{step.label} ({url}) shows body B's draft to {role}")
+
+    assert not wrong, f"{role}:\n" + "\n".join(wrong)
+    if role in NOT_A:
+        assert not seen_a, f"{role} was shown body A's draft by: {', '.join(sorted(seen_a))}"
+    else:
+        # Body A's people and the national superuser do see A's draft: the negative checks above are not vacuous.
+        assert {"response page, A draft", "Word document, A draft", "admin: A draft"} <= seen_a, seen_a
+    if role in ("body_admin", "national"):
+        assert {"audit.csv", "admin: an audit entry of A"} <= seen_a, seen_a
+    if role == "national":
+        assert MARKER_B in _text(client.get(reverse("response_detail", args=[world.b_draft.pk])))
+
+    if role in READ_ONLY_FOR_A:
+        assert _snapshot_of_a(world) == before, f"{role} changed body A's data"
+    else:
+        published = _fresh(world.a_draft)
+        assert published.published_on == timezone.localdate(), "an editor's walk ends with A's draft published"
