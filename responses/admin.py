@@ -135,6 +135,7 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
     date_hierarchy = "statutory_last_day"
     list_select_related = ("inspection", "body", "owner")
     list_per_page = 50
+    show_full_result_count = False  # one count instead of two over every row at national scale
     inlines = [FindingResponseInline, ChecklistItemInline]
     # Publishing runs the s55 checks, so it happens on the response page, never by typing a date here.
     readonly_fields = (

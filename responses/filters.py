@@ -22,7 +22,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
+from django.db.models import Max, Min, QuerySet
 
 from accounts.models import User
 from inspections.models import Inspection, PublicationType
@@ -74,8 +74,11 @@ class ResponseFilterForm(forms.Form):
         return self._owners
 
     def _load_year_choices(self) -> list[tuple[Any, str]]:
-        years = Inspection.objects.dates("published_on", "year", order="DESC")
-        return [("", "Any year"), *((day.year, str(day.year)) for day in years)]
+        # From the first to the last year published: two index look-ups, where the distinct years of every
+        # inspection took a scan of them all (21,000 at national scale).
+        span = Inspection.objects.aggregate(first=Min("published_on"), last=Max("published_on"))
+        years = range(span["last"].year, span["first"].year - 1, -1) if span["first"] else range(0)
+        return [("", "Any year"), *((year, str(year)) for year in years)]
 
     def _load_owner_choices(self) -> list[tuple[str, str]]:
         users = User.objects.filter(is_active=True).order_by("username")

@@ -132,6 +132,9 @@ class Response(AuditScoped):
         indexes = [
             models.Index(fields=["body", "statutory_last_day"], name="response_body_lastday_idx"),
             models.Index(fields=["status", "statutory_last_day"], name="response_status_lastday_idx"),
+            # The dashboard's and the admin's order, national and per body (responses/migrations/0002).
+            models.Index(fields=["statutory_last_day", "id"], name="response_lastday_id_idx"),
+            models.Index(fields=["body", "statutory_last_day", "id", "status"], name="response_body_lastday_id_idx"),
         ]
 
     def __str__(self) -> str:

@@ -355,17 +355,31 @@ class StatusCount:
 
 
 def status_counts(*, user: Any, today: dt.date) -> list[StatusCount]:
-    """How many of the user's responses are in each state, in one query. Keys match the filter's status values."""
-    open_ = Q(status__in=OPEN_STATUSES)
+    """How many of the user's responses are in each state, in one query. Keys match the filter's status values.
+
+    Grouped by status rather than eight filtered counts over every row: two conditions per row instead of eight,
+    read from an index alone (response_status_lastday_idx, or response_body_lastday_id_idx for one body).
+    """
     soon = today + dt.timedelta(days=DUE_SOON_DAYS)
-    aggregates = {
-        "overdue": Count("pk", filter=open_ & Q(statutory_last_day__lt=today)),
-        "due_7": Count("pk", filter=open_ & Q(statutory_last_day__gte=today, statutory_last_day__lte=soon)),
-        **{status.value: Count("pk", filter=Q(status=status)) for status in Status},
-    }
-    counts = Response.objects.for_user(user).aggregate(**aggregates)
+    rows = (
+        Response.objects.for_user(user)
+        .order_by()
+        .values("status")
+        # Count("status"), not Count("pk"): the status is in the index, the primary key is not.
+        .annotate(
+            n=Count("status"),
+            overdue=Count("status", filter=Q(statutory_last_day__lt=today)),
+            due_7=Count("status", filter=Q(statutory_last_day__gte=today, statutory_last_day__lte=soon)),
+        )
+    )
+    counts = dict.fromkeys(["overdue", "due_7", *Status.values], 0)
+    for row in rows:
+        counts[row["status"]] = row["n"]
+        if row["status"] in OPEN_STATUSES:
+            counts["overdue"] += row["overdue"]
+            counts["due_7"] += row["due_7"]
     labels = {"overdue": "Overdue", "due_7": f"Due within {DUE_SOON_DAYS} days", **dict(Status.choices)}
-    return [StatusCount(key, str(labels[key]), counts[key] or 0) for key in aggregates]
+    return [StatusCount(key, str(labels[key]), count) for key, count in counts.items()]
 
 
 # --- the deadline calendar ----------------------------------------------------------------------------------

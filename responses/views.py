@@ -59,6 +59,9 @@ def response_view(
         @wraps(view)
         def wrapped(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
             response = selectors.response_for_user(user=request.user, pk=pk)
+            if request.user.body_id == response.body_id:  # type: ignore[union-attr]
+                # The page header names the user's body (accounts.context_processors): already loaded, no query.
+                request.user.body = response.body  # type: ignore[union-attr]
             if (edit or request.method not in ("GET", "HEAD")) and not request.user.can_edit():  # type: ignore[union-attr]
                 raise PermissionDenied("Your role can read responses but not change them.")
             if request.method not in methods and not (request.method == "HEAD" and "GET" in methods):
