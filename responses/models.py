@@ -1,7 +1,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import enum
+from typing import Any, Final, Literal
 
 from django.conf import settings
 from django.db import models
@@ -51,13 +52,28 @@ class ResponseQuerySet(models.QuerySet["Response"]):
         return self.open().filter(statutory_last_day__lt=today)
 
     def for_user(self, user: Any) -> ResponseQuerySet:
-        if not user.is_authenticated or not user.is_active:
+        scope = body_scope(user)
+        if scope is None:
             return self.none()
-        if user.is_national:
+        if scope is EVERY_BODY:
             return self
-        if user.body_id is None:
-            return self.none()
-        return self.filter(body_id=user.body_id)
+        return self.filter(body_id=scope)
+
+
+class Scope(enum.Enum):
+    EVERY_BODY = "every body"
+
+
+EVERY_BODY: Final = Scope.EVERY_BODY
+
+
+def body_scope(user: Any) -> int | Literal[Scope.EVERY_BODY] | None:
+    """Whose responses a user may see: EVERY_BODY (a national superuser), one body's id, or None (nobody's)."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    if user.is_national:
+        return EVERY_BODY
+    return user.body_id
 
 
 class Response(AuditScoped):
@@ -130,7 +146,6 @@ class Response(AuditScoped):
             models.CheckConstraint(condition=Q(status__in=Status.values), name="response_status_valid"),
         ]
         indexes = [
-            models.Index(fields=["body", "statutory_last_day"], name="response_body_lastday_idx"),
             models.Index(fields=["status", "statutory_last_day"], name="response_status_lastday_idx"),
             # The dashboard's and the admin's order, national and per body (responses/migrations/0002).
             models.Index(fields=["statutory_last_day", "id"], name="response_lastday_id_idx"),
@@ -276,3 +291,20 @@ class ChecklistItem(AuditScoped):
     @property
     def is_done(self) -> bool:
         return self.done_on is not None
+
+
+class StatusTally(models.Model):
+    """How many responses each body has in each status. PostgreSQL keeps it, by statement triggers on the responses
+    table (migration 0003), so the national dashboard reads a few hundred rows rather than counting every response.
+    Elsewhere (SQLite) the table stays empty and the counts are taken live (responses/selectors.py::status_counts).
+    """
+
+    body_id = models.BigIntegerField()
+    status = models.CharField(max_length=20)
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["body_id", "status"], name="status_tally_body_status")]
+
+    def __str__(self) -> str:
+        return f"{self.body_id}/{self.status}: {self.n}"

@@ -161,10 +161,10 @@ def time_pages(client: Any, urls: Sequence[str], requests: int, budget: float = 
         client.get(url)
     times: list[float] = []
     queries: list[int] = []
-    started = time.monotonic()
+    began = time.monotonic()
     for i in range(requests):
         # A page that takes seconds (the admin at national scale) gets a time budget, not the full count.
-        if i >= 10 and time.monotonic() - started > budget:
+        if i >= 10 and time.monotonic() - began > budget:
             break
         url = urls[i % len(urls)]
         with CaptureQueriesContext(connection) as captured:

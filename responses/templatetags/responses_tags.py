@@ -11,44 +11,22 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 from inspections.models import Grade
-from responses.models import Response, Status
-from responses.selectors import DUE_SOON_DAYS, grade_phrase
+from responses import selectors
+from responses.models import Response
+from responses.selectors import grade_phrase
 
 register = template.Library()
-
-_TAG_CLASSES = {
-    Status.NOT_STARTED: "not-started",
-    Status.AWAITING_CHIEF_CONSTABLE: "drafting",
-    Status.DRAFTING: "drafting",
-    Status.READY: "published",
-    Status.PUBLISHED: "published",
-    Status.COMPLETE: "complete",
-}
-
-
-def status_key(response: Response, today: dt.date) -> tuple[str, str]:
-    """(label, modifier) of the tag a response shows: lateness first, then its stored status."""
-    if response.is_overdue(today):
-        return "Overdue", "overdue"
-    if response.is_open and response.days_left(today) <= DUE_SOON_DAYS:
-        return f"Due within {DUE_SOON_DAYS} days", "due-soon"
-    status = Status(response.status)
-    return str(status.label), _TAG_CLASSES[status]
 
 
 @register.simple_tag
 def status_tag(response: Response, today: dt.date) -> SafeString:
-    label, modifier = status_key(response, today)
+    label, modifier = selectors.status_key(response, today)
     return format_html('<strong class="govuk-tag app-status-tag app-status-tag--{}">{}</strong>', modifier, label)
 
 
 @register.filter
 def days_left_text(days: int) -> str:
-    if days == 0:
-        return "Last day today"
-    if days > 0:
-        return f"{days} day{'s' if days != 1 else ''} left"
-    return f"{-days} day{'s' if days != -1 else ''} late"
+    return selectors.days_left_text(days)
 
 
 @register.simple_tag

@@ -177,6 +177,35 @@ def test_pages_of_25_keep_the_filters(body: Any, client_for: Any) -> None:
     assert client.get(reverse("dashboard"), {"page": "99"}).status_code == 200
 
 
+@pytest.mark.parametrize("status", ["", "overdue", "due_7", "not_started", "drafting", "published", "complete"])
+def test_the_count_shown_is_the_number_listed_for_every_status_filter(body: Any, client_for: Any, status: str) -> None:
+    """With no filter or a status filter the paginator takes its count from the status counts: it must agree
+    with the rows the filter really lists, across pages."""
+    _bulk_responses(body, 30)
+    for n, days in enumerate((5, 52, 58, 70)):
+        make_response(body=body, published_on=days_ago(days), title=f"Spread {n}")
+    published = make_response(body=body, published_on=days_ago(20), title="Published one")
+    Response.objects.filter(pk=published.pk).update(status="published", published_on=days_ago(1))
+    make_response(body=BodyFactory(force=ForceFactory(name="Suffolk")), title="Not counted")
+    client = client_for()
+    listed: list[str] = []
+    for page in range(1, 4):
+        html = client.get(reverse("dashboard"), {"status": status, "page": page} if status else {"page": page})
+        listed += rows(html.content.decode())
+        if 'rel="next"' not in html.content.decode():
+            break
+    expected = len(set(listed))
+    assert expected == len(listed)
+    text = html.content.decode()
+    shown = re.search(r'id="results-count">\s*(.*?)\s*</p>', text, re.S)
+    if not expected:
+        assert shown is None and "No responses match" in text
+    elif expected > 25:
+        assert shown is not None and shown.group(1).endswith(f" of {expected} responses")
+    else:
+        assert shown is not None and shown.group(1) == f"{expected} response{'s' if expected != 1 else ''}"
+
+
 def test_national_superuser_sees_every_body_with_a_body_column(body: Any) -> None:
     make_response(body=body, title="Norfolk report")
     make_response(body=BodyFactory(force=ForceFactory(name="Suffolk")), title="Suffolk report")
