@@ -27,7 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Max, Min
+from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import AuditEntry, AuditEntryQuerySet
@@ -267,7 +267,8 @@ def audit_csv_python(entries: AuditEntryQuerySet, *, chunk_size: int = AUDIT_CHU
 
 def audit_csv_postgres(entries: AuditEntryQuerySet, *, chunk_size: int = POSTGRES_CHUNK_SIZE) -> Iterator[str]:
     """Keyset pages of `chunk_size` entries by id, one COPY each: no statement outlives its page, and rows come in
-    id order up to the newest entry that existed when the export began."""
+    id order up to the newest entry that existed when the export began. Each page's ids are read first and given
+    to the COPY as an array, so it reads those entries by primary key however sparse the filter leaves them."""
     yield header_line(AUDIT_COLUMNS)
     newest = entries.aggregate(newest=Max("id"))["newest"]
     if newest is None:
@@ -277,22 +278,18 @@ def audit_csv_postgres(entries: AuditEntryQuerySet, *, chunk_size: int = POSTGRE
     described = json.dumps(types.describe_all())
     after = 0
     while after < newest:
-        window = entries.filter(id__gt=after, id__lte=newest)
-        page = window.order_by("id").values("id")[:chunk_size].aggregate(first=Min("id"), last=Max("id"))
-        if page["last"] is None:
+        page = entries.filter(id__gt=after, id__lte=newest).order_by("id").values_list("id", flat=True)
+        ids = list(page[:chunk_size])
+        if not ids:
             return
-        first, last = page["first"], page["last"]
-        # The id range in the COPY itself too, so the planner reads this page of the table and no more.
-        chosen, chosen_params = window.filter(id__lte=last).order_by().values("id").query.sql_with_params()
-        yield from copy_csv(
-            query.replace("{chosen}", chosen), [described, settings.TIME_ZONE, first, last, *chosen_params]
-        )
-        after = last
+        yield from copy_csv(query, [described, settings.TIME_ZONE, ids])
+        after = ids[-1]
 
 
 def _audit_sql(*, inspection_type: int) -> str:
-    """The COPY query for one page. Parameters: the content types (`_Types.describe_all`, JSON), the time zone, the
-    page's id range, then those of the SQL selecting the page's ids, which replaces `{chosen}`."""
+    """The COPY query for one page. Parameters: the content types (`_Types.describe_all`, JSON), the time zone and
+    the page's entry ids. The entries' own columns are worked out once per entry (the `OFFSET 0` keeps PostgreSQL
+    from folding that subquery into the outer one), then each entry's changes are expanded into rows."""
     users = get_user_model()._meta.db_table
 
     # `v #>> '{}'` reads a stored value as `_display` does: NULL for null, a string as it is, else its JSON text.
@@ -300,7 +297,7 @@ def _audit_sql(*, inspection_type: int) -> str:
     def shown(value: str) -> str:
         text = f"({value} #>> '{{}}')"
         return (
-            f"CASE WHEN ty.users ? ch.key AND {text} ~ '^[0-9]{{1,18}}$' "  # noqa: S608 - our own table name
+            f"CASE WHEN e.users ? ch.key AND {text} ~ '^[0-9]{{1,18}}$' "  # noqa: S608 - our own table name
             f"THEN coalesce((SELECT nullif(username, '') FROM {users} WHERE id = {text}::bigint), {text}) "
             f"ELSE {text} END"
         )
@@ -312,24 +309,25 @@ def _audit_sql(*, inspection_type: int) -> str:
         "CASE jsonb_typeof(ch.value -> 'objects') WHEN 'array' THEN ch.value -> 'objects' END"
         ") WITH ORDINALITY AS o(value, n))"
     )
-    local = "to_char(x.local, 'YYYY-MM-DD\"T\"HH24:MI:SS')"
     # ±HH:MM as Python's isoformat() writes it, with :SS only when the offset has seconds (London before 1847).
     offset = (
-        "CASE WHEN x.off < interval '0' THEN '-' || to_char(-x.off, 'HH24:MI') "
-        "ELSE '+' || to_char(x.off, 'HH24:MI') END "
-        "|| CASE WHEN extract(second FROM x.off) <> 0 "
-        "THEN ':' || lpad(abs(extract(second FROM x.off))::int::text, 2, '0') ELSE '' END"
+        "CASE WHEN lt.off < interval '0' THEN '-' || to_char(-lt.off, 'HH24:MI') "
+        "ELSE '+' || to_char(lt.off, 'HH24:MI') END "
+        "|| CASE WHEN extract(second FROM lt.off) <> 0 "
+        "THEN ':' || lpad(abs(extract(second FROM lt.off))::int::text, 2, '0') ELSE '' END"
     )
+    inspection = Inspection._meta.db_table
     return f"""
         WITH types AS (
             SELECT (t ->> 'id')::int AS id, t ->> 'name' AS name, t -> 'own' AS own, t -> 'users' AS users
             FROM jsonb_array_elements(%s::jsonb) AS t
         )
-        SELECT {local} || {offset}, {sql_csv_text("x.actor")}, {sql_csv_text("x.body")},
-               {sql_csv_text("x.inspection")}, x.response_id, {sql_csv_text("x.object")}, {sql_csv_text("x.field")},
-               {sql_csv_text("x.old")}, {sql_csv_text("x.new")}, {sql_csv_text("x.reason")}
+        SELECT e.stamp, {sql_csv_text("e.actor")}, {sql_csv_text("e.body")}, {sql_csv_text("e.inspection")},
+               e.response_id, {sql_csv_text("e.object")}, {sql_csv_text("c.field")}, {sql_csv_text("c.old")},
+               {sql_csv_text("c.new")}, {sql_csv_text("e.reason")}
         FROM (
-            SELECT a.id, ch.n, lt.local, lt.local - (a.timestamp AT TIME ZONE 'UTC') AS off,
+            SELECT a.id, a.changes, ty.own, ty.users,
+                   to_char(lt.local, 'YYYY-MM-DD"T"HH24:MI:SS') || {offset} AS stamp,
                    coalesce(nullif(u.username, ''), nullif(a.actor_label, ''), nullif(a.actor_email, ''), 'system')
                        AS actor,
                    b.name AS body,
@@ -337,32 +335,35 @@ def _audit_sql(*, inspection_type: int) -> str:
                         WHEN a.content_type_id = {int(inspection_type)} THEN oi.title END AS inspection,
                    a.response_id,
                    ty.name || ' #' || a.object_pk || ': ' || a.object_repr AS object,
-                   ch.key AS field,
+                   a.reason
+            FROM {AuditEntry._meta.db_table} a
+            CROSS JOIN LATERAL (SELECT a.timestamp AT TIME ZONE %s AS local) l0
+            CROSS JOIN LATERAL (SELECT l0.local, l0.local - (a.timestamp AT TIME ZONE 'UTC') AS off) lt
+            LEFT JOIN types ty ON ty.id = a.content_type_id
+            LEFT JOIN {users} u ON u.id = a.actor_id
+            LEFT JOIN {LocalPolicingBody._meta.db_table} b ON b.id = a.body_id
+            LEFT JOIN {Response._meta.db_table} r ON r.id = a.response_id
+            LEFT JOIN {inspection} ri ON ri.id = r.inspection_id
+            LEFT JOIN {inspection} oi ON a.content_type_id = {int(inspection_type)} AND oi.id = a.object_id
+            WHERE a.id = ANY(%s::bigint[])
+            OFFSET 0
+        ) e
+        LEFT JOIN LATERAL (
+            SELECT ch.n, ch.key AS field,
                    CASE WHEN {is_pair} THEN {shown("ch.value -> 0")} END AS old,
                    CASE WHEN {is_m2m}
                         THEN CASE WHEN ch.value ->> 'operation' = 'add' THEN 'added' ELSE 'removed' END
                              || ': ' || coalesce({m2m_objects}, '')
                         WHEN {is_pair} THEN {shown("ch.value -> 1")}
-                        ELSE ch.value #>> '{{}}' END AS new,
-                   a.reason
-            FROM {AuditEntry._meta.db_table} a
-            CROSS JOIN LATERAL (SELECT a.timestamp AT TIME ZONE %s AS local) lt
-            LEFT JOIN types ty ON ty.id = a.content_type_id
-            LEFT JOIN {users} u ON u.id = a.actor_id
-            LEFT JOIN {LocalPolicingBody._meta.db_table} b ON b.id = a.body_id
-            LEFT JOIN {Response._meta.db_table} r ON r.id = a.response_id
-            LEFT JOIN {Inspection._meta.db_table} ri ON ri.id = r.inspection_id
-            LEFT JOIN {Inspection._meta.db_table} oi
-                ON a.content_type_id = {int(inspection_type)} AND oi.id = a.object_id
-            LEFT JOIN LATERAL (
+                        ELSE ch.value #>> '{{}}' END AS new
+            FROM (
                 SELECT kv.key, kv.value, kv.n
-                FROM jsonb_each(CASE jsonb_typeof(a.changes) WHEN 'object' THEN a.changes END)
+                FROM jsonb_each(CASE jsonb_typeof(e.changes) WHEN 'object' THEN e.changes END)
                      WITH ORDINALITY AS kv(key, value, n)
-                WHERE jsonb_typeof(ty.own) IS DISTINCT FROM 'array' OR ty.own ? kv.key
+                WHERE jsonb_typeof(e.own) IS DISTINCT FROM 'array' OR e.own ? kv.key
                 UNION ALL
-                SELECT 'changes', a.changes, 1 WHERE jsonb_typeof(a.changes) = 'string'
-            ) ch ON true
-            WHERE a.id >= %s AND a.id <= %s AND a.id IN ({{chosen}})
-        ) x
-        ORDER BY x.id, x.n
+                SELECT 'changes', e.changes, 1 WHERE jsonb_typeof(e.changes) = 'string'
+            ) AS ch
+        ) AS c ON true
+        ORDER BY e.id, c.n
     """  # noqa: S608 - table names and ids of our own; every value a user chose is a parameter

@@ -194,10 +194,11 @@ def unexplained_recommendations(response: Response) -> list[Finding]:
     ]
 
 
-def publication_problems(response: Response) -> list[str]:
-    """What stops this response meeting s55: each problem in words an officer can act on."""
+def publication_problems(response: Response, *, unexplained: list[Finding] | None = None) -> list[str]:
+    """What stops this response meeting s55: each problem in words an officer can act on. `unexplained`: the
+    recommendations without an explanation, when the caller has already read them (the response page has)."""
     problems = []
-    missing = unexplained_recommendations(response)
+    missing = unexplained_recommendations(response) if unexplained is None else unexplained
     if missing:
         names = ", ".join(f"Recommendation {f.number}" for f in missing)
         problems.append(

@@ -145,15 +145,19 @@ def deadline_calendar(request: HttpRequest) -> HttpResponse:
 # --- the response page ---------------------------------------------------------------------------------------
 def _detail(request: HttpRequest, response: Response, *, ready_form: ReadyForm | None = None) -> HttpResponse:
     today = timezone.localdate()
+    doc = selectors.response_document(response)
+    unexplained = [finding_response.finding for finding_response in doc.unexplained_recommendations]
     return render(
         request,
         "responses/detail.html",
         {
             "response": response,
-            "doc": selectors.response_document(response),
+            "doc": doc,
             "timeline": selectors.response_timeline(response),
             "ready_form": ready_form or ReadyForm(response=response),
-            "problems": [] if response.published_on else services.publication_problems(response),
+            "problems": (
+                [] if response.published_on else services.publication_problems(response, unexplained=unexplained)
+            ),
             "can_edit": request.user.can_edit(),  # type: ignore[union-attr]
             "today": today,
             "public_url": _public_url(request, response),

@@ -153,3 +153,23 @@ def test_editor_sees_the_edit_links_and_publishing_buttons(response: Response, e
     for name in ("response_edit_comments", "response_edit_owner", "response_edit_deadline", "response_publish"):
         assert reverse(name, args=[response.pk]) in html, name
     assert "Mark ready to publish" in html
+
+
+def test_an_open_response_page_takes_at_most_ten_queries_whatever_its_size(
+    response: Response, editor: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Open (so the publishing checks run), with an unexplained recommendation: still ten queries, and the same
+    number with five times the findings and a longer timeline."""
+    client = Client()
+    client.force_login(editor, backend=BACKEND)
+    url = reverse("response_detail", args=[response.pk])
+    with django_assert_max_num_queries(10) as small:
+        assert "Missing: Recommendation 1" in client.get(url).content.decode()
+    for n in range(2, 11):
+        Finding.objects.create(inspection=response.inspection, kind=FindingKind.RECOMMENDATION, number=n, text="Do")
+    services.response_sync_findings(response=response)
+    services.response_set_comments_due(
+        response=response, comments_due=response.statutory_last_day - dt.timedelta(days=5)
+    )
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        assert "Recommendation 10" in client.get(url).content.decode()
