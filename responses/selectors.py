@@ -16,7 +16,9 @@ from django.db.models import Count, OuterRef, Q, QuerySet, StringAgg, Subquery, 
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import dateformat, timezone
+from django.utils.text import Truncator, capfirst
 
 from accounts.models import User
 from audit.models import AuditEntry
@@ -146,8 +148,12 @@ def response_document(response: Response) -> ResponseDocument:
         .order_by("finding__kind", "finding__number")
     )
     by_kind: dict[str, list[FindingResponse]] = defaultdict(list)
+    kinds = {kind: str(label) for kind, label in FindingKind.choices}
     for finding_response in findings:
         finding_response.response = response
+        # For the page: plain text, worked out once (a template would translate the label three times a finding).
+        finding_response.kind_label = kinds.get(finding_response.finding.kind, finding_response.finding.kind)  # type: ignore[attr-defined]
+        finding_response.edit_url = reverse("finding_edit", args=[response.pk, finding_response.pk])  # type: ignore[attr-defined]
         by_kind[finding_response.finding.kind].append(finding_response)
     items = {item.step_id: item for item in response.checklist_items.select_related("done_by")}
     recommendations = by_kind[FindingKind.RECOMMENDATION]
@@ -170,6 +176,15 @@ class TimelineChange:
     label: str
     old: str
     new: str
+    # As the page shows them, worked out once here rather than by template filters on every view.
+    shown_label: str = field(init=False)
+    shown_old: str = field(init=False)
+    shown_new: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "shown_label", capfirst(self.label))
+        object.__setattr__(self, "shown_old", Truncator(self.old).chars(140))
+        object.__setattr__(self, "shown_new", Truncator(self.new).chars(140))
 
 
 @dataclass(frozen=True)
@@ -179,6 +194,13 @@ class TimelineEntry:
     title: str
     changes: list[TimelineChange]
     reason: str
+    when_iso: str = field(init=False)  # <time datetime="...">
+    when_text: str = field(init=False)  # "1 October 2024 at 09:15", UK time
+
+    def __post_init__(self) -> None:
+        local = timezone.localtime(self.timestamp)
+        object.__setattr__(self, "when_iso", local.isoformat())
+        object.__setattr__(self, "when_text", dateformat.format(local, r"j F Y \a\t H:i"))
 
 
 _ACTIONS = {
