@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Max, Q, QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -130,25 +130,33 @@ def sql_iso_date(expression: str) -> str:
     return f"to_char({expression}, 'YYYY-MM-DD')"
 
 
+# An export's COPY sorts in memory rather than on disk, and runs in one process: parallel workers on a small machine
+# took the CPUs the web requests and the export's own reader needed (100,000 register rows: 1.8 s -> 1.2 s).
+COPY_SETTINGS = {"work_mem": "64MB", "max_parallel_workers_per_gather": "0"}
+
+
 def copy_csv(query: str, params: Sequence[Any], *, batch_chars: int = BATCH_CHARS) -> Iterator[str]:
     """Yield the CSV PostgreSQL writes for `query` (no header), in pieces of about `batch_chars`.
 
     COPY sends one message per row; they are joined into pieces and decoded incrementally (a piece may end inside a
-    UTF-8 character). Should the reader stop early (a download cancelled), psycopg cancels the COPY; in autocommit,
-    as a streamed response runs, the connection stays usable (inside a transaction, the cancel aborts it).
+    UTF-8 character). It runs in a transaction of its own (COPY_SETTINGS apply to it alone). Should the reader stop
+    early (a download cancelled), psycopg cancels the COPY, the transaction is rolled back and the connection stays
+    usable.
     """
     decoder = codecs.getincrementaldecoder("utf-8")()
     batch: list[bytes] = []
     size = 0
-    connection.ensure_connection()
     statement = f"COPY ({query}) TO STDOUT WITH (FORMAT csv)"
-    with connection.cursor() as cursor, cursor.cursor.copy(statement, params) as copy:
-        for block in copy:
-            batch.append(bytes(block))
-            size += len(block)
-            if size >= batch_chars:
-                yield decoder.decode(b"".join(batch))
-                batch, size = [], 0
+    settings = ", ".join("set_config(%s, %s, true)" for _ in COPY_SETTINGS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(f"SELECT {settings}", [item for pair in COPY_SETTINGS.items() for item in pair])
+        with cursor.cursor.copy(statement, params) as copy:
+            for block in copy:
+                batch.append(bytes(block))
+                size += len(block)
+                if size >= batch_chars:
+                    yield decoder.decode(b"".join(batch))
+                    batch, size = [], 0
     tail = decoder.decode(b"".join(batch), final=True)
     if tail:
         yield tail

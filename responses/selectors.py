@@ -183,8 +183,13 @@ class TimelineChange:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "shown_label", capfirst(self.label))
-        object.__setattr__(self, "shown_old", Truncator(self.old).chars(140))
-        object.__setattr__(self, "shown_new", Truncator(self.new).chars(140))
+        object.__setattr__(self, "shown_old", _shortened(self.old))
+        object.__setattr__(self, "shown_new", _shortened(self.new))
+
+
+def _shortened(text: str, length: int = 140) -> str:
+    """As {{ text|truncatechars:140 }}; a text no longer than that is returned as it is without reading it through."""
+    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 @dataclass(frozen=True)
@@ -235,7 +240,9 @@ def _display(value: Any) -> str:
     return text
 
 
+@functools.cache
 def _field_label(model: type | None, name: str) -> str:
+    """A field's verbose name (models do not change while the process runs: worked out once per field)."""
     fields = {field.name: field for field in model._meta.get_fields()} if model is not None else {}  # type: ignore[attr-defined]
     # A field since removed from the model keeps its stored name.
     return str(getattr(fields.get(name), "verbose_name", name.replace("_", " ")))
