@@ -12,7 +12,8 @@ Keyset pages rather than one server-side cursor, so a slow download holds no cur
 works behind a transaction-pooling proxy). Rows come in the order recorded (by id), up to the newest entry that
 existed when the export began.
 
-On PostgreSQL the database writes the same CSV (`audit_csv_postgres`, one COPY per page of 50,000 entries).
+On PostgreSQL the database writes the same CSV (`audit_csv_postgres`, one COPY per page of 50,000 entries, each
+finished into a spool file before it is sent, so there too a slow download holds nothing open).
 """
 
 from __future__ import annotations

@@ -96,7 +96,7 @@ elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Parameters bound by the server, and a query run 5 times on a connection becomes a prepared statement: the
     # dashboard's and the response page's queries are then planned once per connection, not on every request
     # (2.4 ms of planning for the dashboard's page query). Needs persistent connections (DATABASE_CONN_MAX_AGE) to
-    # pay off. Behind PgBouncer in transaction mode (before 1.21), set DATABASE_PREPARE_THRESHOLD=0.
+    # pay off. Behind PgBouncer in transaction mode without max_prepared_statements, set DATABASE_PREPARE_THRESHOLD=0.
     _options.setdefault("server_side_binding", env_bool("DATABASE_SERVER_SIDE_BINDING", True))
     _options.setdefault("prepare_threshold", env_int("DATABASE_PREPARE_THRESHOLD", 5) or None)
 

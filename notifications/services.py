@@ -11,6 +11,7 @@ from django.utils import timezone
 from notifications.delivery import DeliveryReport, OnSent, deliver_due, preview_due, worker_name
 from notifications.models import CalendarToken, SweepRun
 from notifications.planner import plan_reminders
+from responses.services import status_tally_compact
 
 
 # --- the reminder sweep ------------------------------------------------------------------------------------------
@@ -30,6 +31,7 @@ def reminders_sweep(*, today: dt.date, actor: str, dry_run: bool = False, on_sen
 
 def _sweep(*, today: dt.date, actor: str, dry_run: bool, on_sent: OnSent | None) -> SweepRun:
     run = SweepRun.objects.create(started_at=timezone.now(), today=today, actor=actor[:100])
+    status_tally_compact()  # the dashboard's counts: housekeeping that shares the sweep's schedule
     plan = plan_reminders(today)
     report: DeliveryReport
     if dry_run:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
@@ -131,33 +132,41 @@ def sql_csv_text(expression: str) -> str:
 # in memory rather than on disk; one process, since parallel workers on a small machine took the CPUs the web
 # requests and the export's own reader needed (100,000 register rows: 1.8 s -> 1.2 s).
 COPY_SETTINGS = {"DateStyle": "ISO, YMD", "work_mem": "64MB", "max_parallel_workers_per_gather": "0"}
+# A COPY's output is held in memory up to this size, on disk beyond, until it is sent.
+SPOOL_MEMORY = 8 * 1024 * 1024
 
 
 def copy_csv(query: str, params: Sequence[Any], *, batch_chars: int = BATCH_CHARS) -> Iterator[str]:
     """Yield the CSV PostgreSQL writes for `query` (no header), in pieces of about `batch_chars`.
 
-    COPY sends one message per row; they are joined into pieces and decoded incrementally (a piece may end inside a
-    UTF-8 character). It runs in a transaction of its own (COPY_SETTINGS apply to it alone). Should the reader stop
-    early (a download cancelled), psycopg cancels the COPY, the transaction is rolled back and the connection stays
-    usable.
+    The COPY runs to its end first, into a temporary file (in memory up to SPOOL_MEMORY, on disk beyond), in a
+    short transaction of its own; only then is the file sent. So a slow or abandoned download holds no statement,
+    transaction, snapshot or lock in the database (a `migrate` waiting for a lock would otherwise queue every query
+    behind it), and memory stays flat. Pieces are decoded incrementally: one may end inside a UTF-8 character.
     """
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    batch: list[bytes] = []
-    size = 0
-    statement = f"COPY ({query}) TO STDOUT WITH (FORMAT csv)"
-    settings = ", ".join("set_config(%s, %s, true)" for _ in COPY_SETTINGS)
+    with tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY) as spool:
+        _copy_into(spool, query, params)
+        spool.seek(0)
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        while piece := spool.read(batch_chars):
+            yield decoder.decode(piece)
+        tail = decoder.decode(b"", final=True)
+        if tail:
+            yield tail
+
+
+def _copy_into(file: IO[bytes], query: str, params: Sequence[Any]) -> None:
+    names = list(COPY_SETTINGS)
+    setting = ", ".join("set_config(%s, %s, true)" for _ in names)
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"SELECT {settings}", [item for pair in COPY_SETTINGS.items() for item in pair])
-        with cursor.cursor.copy(statement, params) as copy:
+        cursor.execute(f"SELECT {', '.join('current_setting(%s)' for _ in names)}", names)
+        previous = cursor.fetchone()
+        cursor.execute(f"SELECT {setting}", [item for pair in COPY_SETTINGS.items() for item in pair])
+        with cursor.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", params) as copy:
             for block in copy:
-                batch.append(bytes(block))
-                size += len(block)
-                if size >= batch_chars:
-                    yield decoder.decode(b"".join(batch))
-                    batch, size = [], 0
-    tail = decoder.decode(b"".join(batch), final=True)
-    if tail:
-        yield tail
+                file.write(block)
+        # Called inside a transaction, this block is a savepoint and set_config(..., true) would outlast it.
+        cursor.execute(f"SELECT {setting}", [item for pair in zip(names, previous, strict=True) for item in pair])
 
 
 def header_line(header: Sequence[str]) -> str:

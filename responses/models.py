@@ -294,9 +294,11 @@ class ChecklistItem(AuditScoped):
 
 
 class StatusTally(models.Model):
-    """How many responses each body has in each status. PostgreSQL keeps it, by statement triggers on the responses
-    table (migration 0003), so the national dashboard reads a few hundred rows rather than counting every response.
-    Elsewhere (SQLite) the table stays empty and the counts are taken live (responses/selectors.py::status_counts).
+    """How responses moved between bodies and statuses: one row per (body, status) a statement changed, `n` the
+    change in count. PostgreSQL writes it, by statement triggers on the responses table (migration 0003); the count
+    of a body's responses in a status is the sum of its rows. Only ever inserted, so no two transactions wait on it;
+    `responses.services.status_tally_compact` folds the rows up. Elsewhere (SQLite) the table stays empty and the
+    counts are taken live (responses/selectors.py::status_counts).
     """
 
     body_id = models.BigIntegerField()
@@ -304,7 +306,7 @@ class StatusTally(models.Model):
     n = models.BigIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["body_id", "status"], name="status_tally_body_status")]
+        indexes = [models.Index(fields=["body_id", "status"], name="status_tally_body_status_idx")]
 
     def __str__(self) -> str:
-        return f"{self.body_id}/{self.status}: {self.n}"
+        return f"{self.body_id}/{self.status}: {self.n:+d}"

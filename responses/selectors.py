@@ -505,7 +505,7 @@ def status_counts(*, user: Any, today: dt.date) -> list[StatusCount]:
         due_7=Count("status", filter=Q(statutory_last_day__gte=today, statutory_last_day__lte=soon)),
     )
     counts = dict.fromkeys(["overdue", "due_7", *Status.values], 0)
-    counts.update(by_status)
+    counts.update((status, n) for status, n in by_status if status in Status.values)
     counts.update(lateness)
     labels = {"overdue": "Overdue", "due_7": f"Due within {DUE_SOON_DAYS} days", **dict(Status.choices)}
     return [StatusCount(key, str(labels[key]), count) for key, count in counts.items()]

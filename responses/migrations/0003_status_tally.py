@@ -2,16 +2,19 @@
 
 The dashboard shows, above the list, how many of the user's responses are in each status. Counting them live reads
 every response the user may see: for a national superuser 100,000 index entries on every page view (~12 ms, and
-growing with the data). Statement-level triggers on `responses_response` instead keep `responses_statustally` (one
-row per body and status) up to date in the same transaction as the change, whatever makes it (the ORM, a queryset
-`update()`, a cascade, COPY, psql); reading it is a few hundred rows. Each trigger aggregates its statement's
-transition tables, so a bulk change costs one upsert per (body, status) it touches, not one per row, and an UPDATE
-that changes no status or body writes nothing. Rows are upserted in (body, status) order so that two transactions
-never take the same rows' locks in opposite orders. TRUNCATE empties the tally.
+growing with the data). Statement-level triggers on `responses_response` instead record, in the same transaction as
+the change, how each statement moved the counts, whatever makes the change (the ORM, a queryset `update()`, a
+cascade, COPY, psql). Each trigger aggregates its statement's transition tables: a bulk change adds one row per
+(body, status) it touches, not one per response, and an UPDATE that changes no status or body adds nothing.
 
-The tally starts from a count of what is there (`recount`). SQLite and other backends: the table stays empty and
-the counts are taken live. Also drops `response_body_lastday_idx`, a prefix of `response_body_lastday_id_idx`
-(migration 0002). Reversible.
+The rows are deltas, only ever inserted: two transactions never wait for each other's tally rows (upserting one
+counter row per body and status would make every response change in a body queue behind a long import, and could
+deadlock). Reading sums them (a few hundred rows); `responses.services.status_tally_compact`, run by every reminder
+sweep, folds them into one row per (body, status). TRUNCATE empties the tally.
+
+The tally starts from a count of what is there. SQLite and other backends: the table stays empty and the counts are
+taken live. Also drops `response_body_lastday_idx`, a prefix of `response_body_lastday_id_idx` (migration 0002).
+Reversible.
 """
 
 from django.db import migrations, models
@@ -21,16 +24,12 @@ CREATE OR REPLACE FUNCTION responses_status_tally() RETURNS trigger LANGUAGE plp
 BEGIN
     IF TG_OP = 'TRUNCATE' THEN
         DELETE FROM responses_statustally;
-        RETURN NULL;
-    END IF;
-    IF TG_OP = 'INSERT' THEN
+    ELSIF TG_OP = 'INSERT' THEN
         INSERT INTO responses_statustally (body_id, status, n)
-        SELECT body_id, status, count(*) FROM new_rows GROUP BY body_id, status ORDER BY body_id, status
-        ON CONFLICT (body_id, status) DO UPDATE SET n = responses_statustally.n + EXCLUDED.n;
+        SELECT body_id, status, count(*) FROM new_rows GROUP BY body_id, status;
     ELSIF TG_OP = 'DELETE' THEN
         INSERT INTO responses_statustally (body_id, status, n)
-        SELECT body_id, status, -count(*) FROM old_rows GROUP BY body_id, status ORDER BY body_id, status
-        ON CONFLICT (body_id, status) DO UPDATE SET n = responses_statustally.n + EXCLUDED.n;
+        SELECT body_id, status, -count(*) FROM old_rows GROUP BY body_id, status;
     ELSE
         INSERT INTO responses_statustally (body_id, status, n)
         SELECT body_id, status, sum(change) FROM (
@@ -38,8 +37,7 @@ BEGIN
             UNION ALL
             SELECT body_id, status, -1 AS change FROM old_rows
         ) AS changes
-        GROUP BY body_id, status HAVING sum(change) <> 0 ORDER BY body_id, status
-        ON CONFLICT (body_id, status) DO UPDATE SET n = responses_statustally.n + EXCLUDED.n;
+        GROUP BY body_id, status HAVING sum(change) <> 0;
     END IF;
     RETURN NULL;
 END;
@@ -102,9 +100,9 @@ class Migration(migrations.Migration):
                 ("n", models.BigIntegerField(default=0)),
             ],
         ),
-        migrations.AddConstraint(
+        migrations.AddIndex(
             model_name="statustally",
-            constraint=models.UniqueConstraint(fields=("body_id", "status"), name="status_tally_body_status"),
+            index=models.Index(fields=["body_id", "status"], name="status_tally_body_status_idx"),
         ),
         migrations.RemoveIndex(
             model_name="response",

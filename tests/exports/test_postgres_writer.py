@@ -649,8 +649,9 @@ def test_generated_audit_text_matches(generated_base: tuple[Response, list[str]]
 # --- a download stopped early ---------------------------------------------------------------------------------------
 @pytest.mark.django_db(transaction=True)
 def test_an_audit_download_stopped_early_leaves_the_connection_usable() -> None:
-    """Closing the stream in the middle of a COPY cancels it; the same connection then answers queries (and
-    another export) at once. Autocommit, as when a web download is cancelled."""
+    """Mid-download, nothing is open in the database (the page's COPY has finished into a spool file); closing
+    the stream leaves the same connection answering queries and another export at once. Autocommit, as when a web
+    download is cancelled."""
     content_type = ContentType.objects.get_for_model(Response)
     AuditEntry.objects.bulk_create(
         AuditEntry(
@@ -669,7 +670,7 @@ def test_an_audit_download_stopped_early_leaves_the_connection_usable() -> None:
     header, rows = next(stream), next(stream)
     database = connection.connection
     backend = database.info.backend_pid
-    assert database.info.transaction_status == TransactionStatus.ACTIVE
+    assert database.info.transaction_status == TransactionStatus.IDLE  # no COPY, transaction or lock held
     stream.close()
     assert database.info.transaction_status == TransactionStatus.IDLE
     assert AuditEntry.objects.filter(object_pk="99").count() == 1
@@ -681,7 +682,8 @@ def test_an_audit_download_stopped_early_leaves_the_connection_usable() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_register_download_stopped_early_leaves_the_connection_usable(steps: list[ChecklistStep]) -> None:
-    """As for the audit trail: the register's COPY, cancelled mid-way, leaves the connection ready for queries."""
+    """As for the audit trail: mid-download no transaction is open, and a cancelled download leaves the connection
+    ready for queries."""
     force = Force.objects.create(name="Norfolk", slug="norfolk")
     bodies = LocalPolicingBody.objects.bulk_create(
         LocalPolicingBody(kind=BodyKind.PCC, name=f"Body {n}", force=force, active=True) for n in range(10)
@@ -711,7 +713,7 @@ def test_a_register_download_stopped_early_leaves_the_connection_usable(steps: l
     header, rows = next(stream), next(stream)
     database = connection.connection
     backend = database.info.backend_pid
-    assert database.info.transaction_status == TransactionStatus.ACTIVE
+    assert database.info.transaction_status == TransactionStatus.IDLE  # no COPY, transaction or lock held
     stream.close()
     assert database.info.transaction_status == TransactionStatus.IDLE
     assert Response.objects.filter(body=bodies[0]).count() == 50

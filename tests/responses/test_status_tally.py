@@ -6,15 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import importlib
 from collections import Counter
+from io import StringIO
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
 from accounts.models import Role
-from responses import selectors
+from notifications.services import reminders_sweep
+from responses import selectors, services
 from responses.models import Response, Status, StatusTally
 from tests.factories import BodyFactory, ForceFactory, UserFactory, make_inspection, make_response
 
@@ -22,7 +25,11 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_postgres",
 
 
 def tally() -> Counter[tuple[int, str]]:
-    return Counter({(row.body_id, row.status): row.n for row in StatusTally.objects.all() if row.n})
+    """The tally's rows summed per (body, status), zeros dropped."""
+    sums: Counter[tuple[int, str]] = Counter()
+    for row in StatusTally.objects.all():
+        sums[(row.body_id, row.status)] += row.n
+    return Counter({key: n for key, n in sums.items() if n})
 
 
 def live() -> Counter[tuple[int, str]]:
@@ -79,6 +86,40 @@ def test_recount_rebuilds_it_from_the_responses(bodies: list[Any]) -> None:
     migration = importlib.import_module("responses.migrations.0003_status_tally")
     migration.recount(connection.schema_editor(atomic=False))
     assert tally() == live() != Counter()
+    StatusTally.objects.create(body_id=bodies[0].pk, status=Status.DRAFTING, n=5)  # gone wrong somehow
+    call_command("recount_statuses", stdout=StringIO())
+    assert tally() == live()
+
+
+def test_rows_are_only_added_and_compacting_folds_them_without_changing_a_count(bodies: list[Any]) -> None:
+    responses = [make_response(body=bodies[0], title=f"C{n}") for n in range(4)]
+    for response in responses:
+        Response.objects.filter(pk=response.pk).update(status=Status.DRAFTING)
+        Response.objects.filter(pk=response.pk).update(status=Status.COMPLETE)
+    rows_before = StatusTally.objects.count()
+    assert rows_before > 4  # deltas, one set per statement
+    before = tally()
+    left = services.status_tally_compact()
+    assert tally() == before == live()
+    # One row per (body, status) still counted: the not-started and drafting rows summed to zero and went.
+    assert left == StatusTally.objects.count() == len(before) < rows_before
+    assert services.status_tally_compact() == left  # a second pass changes nothing
+
+
+def test_the_reminder_sweep_compacts_it(bodies: list[Any]) -> None:
+    response = make_response(body=bodies[0])
+    Response.objects.filter(pk=response.pk).update(status=Status.DRAFTING)
+    assert StatusTally.objects.count() > len(tally())
+    reminders_sweep(today=timezone.localdate(), actor="test")
+    assert StatusTally.objects.count() == len(tally())
+
+
+def test_a_status_the_app_no_longer_knows_is_not_shown(bodies: list[Any]) -> None:
+    make_response(body=bodies[0])
+    StatusTally.objects.create(body_id=bodies[0].pk, status="retired", n=3)
+    user = UserFactory(body=bodies[0])
+    counts = {item.key: item.count for item in selectors.status_counts(user=user, today=timezone.localdate())}
+    assert "retired" not in counts and counts[Status.NOT_STARTED] == 1
 
 
 @pytest.mark.parametrize("national", [False, True])
