@@ -163,8 +163,15 @@ def _copy_into(file: IO[bytes], query: str, params: Sequence[Any]) -> None:
         previous = cursor.fetchone()
         cursor.execute(f"SELECT {setting}", [item for pair in COPY_SETTINGS.items() for item in pair])
         with cursor.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)", params) as copy:
+            batch: list[bytes] = []  # COPY sends a message a row: written to the file 64 KB at a time
+            size = 0
             for block in copy:
-                file.write(block)
+                batch.append(bytes(block))
+                size += len(block)
+                if size >= BATCH_CHARS:
+                    file.write(b"".join(batch))
+                    batch, size = [], 0
+            file.write(b"".join(batch))
         # Called inside a transaction, this block is a savepoint and set_config(..., true) would outlast it.
         cursor.execute(f"SELECT {setting}", [item for pair in zip(names, previous, strict=True) for item in pair])
 
