@@ -169,3 +169,19 @@ def test_entries_made_after_the_export_began_are_left_out(body) -> None:
     inspections = {first[3], *(row[3] for row in stream)}
     assert "Before" in inspections
     assert "After" not in inspections
+
+
+def test_content_types_are_read_in_one_query_not_one_per_type(body, alice) -> None:
+    """Entries about responses, checklist items, inspections, forces, findings...: the export looks the types up
+    together, on either writer (it was one query per content type)."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    make_response(body=body, recommendations=2, afis=1)
+    assert AuditEntry.objects.values("content_type").distinct().count() >= 4
+    ContentType.objects.clear_cache()
+    with CaptureQueriesContext(connection) as captured:
+        assert len(rows()) > 0
+    on_types = [q["sql"] for q in captured.captured_queries if "django_content_type" in q["sql"]]
+    assert len(on_types) <= 2, on_types
