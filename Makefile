@@ -31,6 +31,7 @@ run: install assets
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports --no-cache
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run
 
 typecheck: install
@@ -42,7 +43,7 @@ pytest: install assets
 test: lint typecheck pytest
 
 bench: install
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python demo/bench.py
 
 lock: $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --group dev --generate-hashes -o requirements.lock

@@ -8,35 +8,12 @@ no add, change or delete at all. Importing auditlog.admin first makes the replac
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import auditlog.admin  # noqa: F401  (registers LogEntryAdmin for AuditEntry; replaced below)
 from django.contrib import admin
-from django.db.models import Model, QuerySet
-from django.http import HttpRequest
 
 from audit.models import AuditEntry, ExportRecord
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """View only: no add, change or delete pages (the admin answers 403), no delete action."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
-        return False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
-        queryset = super().get_queryset(request)
-        user: Any = request.user
-        if user.is_national:
-            return queryset
-        return queryset.filter(body_id=user.body_id) if user.body_id else queryset.none()
-
+from core.admin import ReadOnlyAdmin
 
 if admin.site.is_registered(AuditEntry):
     admin.site.unregister(AuditEntry)

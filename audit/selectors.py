@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from audit.models import AuditEntry, AuditEntryQuerySet
+from core.scoping import scope_to_body
 
 
 def audit_entries_for_user(user: Any) -> AuditEntryQuerySet:
@@ -14,11 +15,4 @@ def audit_entries_for_user(user: Any) -> AuditEntryQuerySet:
     a body still sees the response-level entries such changes cause (a corrected publication date recomputes its
     responses' dates, each recorded with the body and the reason).
     """
-    entries = AuditEntry.objects.all()
-    if not user.is_authenticated or not user.is_active:
-        return entries.none()
-    if user.is_national:
-        return entries
-    if user.body_id is None:
-        return entries.none()
-    return entries.filter(body_id=user.body_id)
+    return scope_to_body(AuditEntry.objects.all(), user)

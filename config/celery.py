@@ -17,9 +17,10 @@ from typing import Any
 from celery import Celery
 from celery.signals import beat_init
 
+from core.task_backends import RUN_DJANGO_TASK, run_task
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
-RUN_DJANGO_TASK = "s55.run_django_task"
 SWEEP_TASK_PATH = "notifications.tasks.sweep_reminders"
 
 app = Celery("config")
@@ -29,8 +30,6 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 
 @app.task(name=RUN_DJANGO_TASK)
 def run_django_task(path: str, args: list[Any] | None = None, kwargs: dict[str, Any] | None = None) -> Any:
-    from notifications.task_backends import run_task
-
     return run_task(path, args or [], kwargs or {})
 
 

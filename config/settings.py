@@ -38,6 +38,10 @@ INSTALLED_APPS = [
     "inspections",
     "responses",
     "notifications",
+    "intake",
+    "exports",
+    "demo",
+    "core",
 ]
 
 MIDDLEWARE = [
@@ -225,8 +229,8 @@ else:
 TASKS_BACKEND = env_str("TASKS_BACKEND", "django_q")
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 _TASK_BACKENDS = {
-    "django_q": "notifications.task_backends.DjangoQBackend",
-    "celery": "notifications.task_backends.CeleryBackend",
+    "django_q": "core.task_backends.DjangoQBackend",
+    "celery": "core.task_backends.CeleryBackend",
     "immediate": "django.tasks.backends.immediate.ImmediateBackend",
 }
 if TASKS_BACKEND not in _TASK_BACKENDS:

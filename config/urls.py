@@ -15,7 +15,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("responses.urls")),
     path("", include("notifications.urls")),
-    path("exports/", include("audit.urls")),
+    path("exports/", include("exports.urls")),
 ]
 
 handler403 = "config.urls.permission_denied"

@@ -3,26 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import truncatechars
 from django.utils import timezone
 
+from core.admin import ReadOnlyAdmin
+from core.scoping import EVERY_BODY, body_scope
 from notifications.models import CalendarToken, DeliveryAttempt, OutboxEmail, OutboxStatus, SweepRun
 from notifications.planner import reminder_key
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """History is shown, never edited: rows change only through the planner, delivery and actions."""
-
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class DeliveryAttemptInline(admin.TabularInline):
@@ -106,6 +95,16 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
     )
     readonly_fields = fields
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[OutboxEmail]:
+        # A digest has no response: it belongs to the body of the person it is for.
+        queryset = admin.ModelAdmin.get_queryset(self, request)
+        scope = body_scope(request.user)
+        if scope is None:
+            return queryset.none()
+        if scope is EVERY_BODY:
+            return queryset
+        return queryset.filter(Q(response__body_id=scope) | Q(response__isnull=True, user__body_id=scope))
+
     @admin.display(description="last error")
     def short_error(self, obj: OutboxEmail) -> str:
         return truncatechars(obj.last_error, 80)
@@ -125,12 +124,14 @@ class OutboxEmailAdmin(ReadOnlyAdmin):
 
 @admin.register(SweepRun)
 class SweepRunAdmin(ReadOnlyAdmin):
+    body_field = None  # a sweep serves every body: national superusers only
     list_display = ("started_at", "finished_at", "today", "planned", "cancelled", "sent", "failed", "actor")
     date_hierarchy = "started_at"
 
 
 @admin.register(CalendarToken)
 class CalendarTokenAdmin(ReadOnlyAdmin):
+    body_field = "user__body_id"
     list_display = ("user", "created_at", "revoked_at")
     list_filter = ("revoked_at",)
     search_fields = ("user__username", "user__email")

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from notifications.task_backends import RUN_TASK_PATH
+from core.task_backends import RUN_TASK_PATH
 
 SCHEDULE_NAME = "notifications: sweep reminders"
 SWEEP_TASK_PATH = "notifications.tasks.sweep_reminders"

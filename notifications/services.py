@@ -47,11 +47,6 @@ def _sweep(*, today: dt.date, actor: str, dry_run: bool, on_sent: OnSent | None)
     return run
 
 
-def outbox_deliver(*, today: dt.date | None = None) -> DeliveryReport:
-    """Deliver what is already planned (retries), without planning."""
-    return deliver_due(today=today or timezone.localdate(), worker=worker_name())
-
-
 # --- calendar feed tokens ----------------------------------------------------------------------------------------
 def calendar_token_create(*, user: Any) -> CalendarToken:
     """The user's live token, made if they have none (at most one is live: a database constraint)."""

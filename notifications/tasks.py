@@ -8,7 +8,7 @@ from django.tasks import task
 from django.utils import timezone
 
 from audit.context import acting_as
-from notifications.services import outbox_deliver, reminders_sweep
+from notifications.services import reminders_sweep
 
 ACTOR = "task:send_reminders"
 
@@ -20,11 +20,3 @@ def sweep_reminders(today: str | None = None) -> dict[str, int]:
     with acting_as(label=ACTOR):
         run = reminders_sweep(today=day, actor=ACTOR)
     return {"planned": run.planned, "cancelled": run.cancelled, "sent": run.sent, "failed": run.failed}
-
-
-@task
-def deliver_outbox() -> dict[str, int]:
-    """Deliver what is already planned: retries between sweeps."""
-    with acting_as(label="task:deliver_outbox"):
-        report = outbox_deliver()
-    return {"sent": report.sent, "failed": report.failed}

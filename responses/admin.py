@@ -10,8 +10,8 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from accounts.admin_mixins import RoleAdminMixin
-from inspections.admin import NationalOnlyAdmin, PublishedYearFilter
+from core.admin import NationalOnlyAdmin, RoleAdminMixin
+from inspections.admin import PublishedYearFilter
 from responses import deadlines, services
 from responses.models import ChecklistItem, ChecklistStep, FindingResponse, Response
 

@@ -1,14 +1,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import enum
-from typing import Any, Final, Literal
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from core.scoping import scope_to_body
 from inspections.models import Finding, Inspection, LocalPolicingBody
 from responses import deadlines
 
@@ -52,28 +52,7 @@ class ResponseQuerySet(models.QuerySet["Response"]):
         return self.open().filter(statutory_last_day__lt=today)
 
     def for_user(self, user: Any) -> ResponseQuerySet:
-        scope = body_scope(user)
-        if scope is None:
-            return self.none()
-        if scope is EVERY_BODY:
-            return self
-        return self.filter(body_id=scope)
-
-
-class Scope(enum.Enum):
-    EVERY_BODY = "every body"
-
-
-EVERY_BODY: Final = Scope.EVERY_BODY
-
-
-def body_scope(user: Any) -> int | Literal[Scope.EVERY_BODY] | None:
-    """Whose responses a user may see: EVERY_BODY (a national superuser), one body's id, or None (nobody's)."""
-    if not user.is_authenticated or not user.is_active:
-        return None
-    if user.is_national:
-        return EVERY_BODY
-    return user.body_id
+        return scope_to_body(self, user)
 
 
 class Response(AuditScoped):

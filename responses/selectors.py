@@ -22,10 +22,10 @@ from django.utils.text import Truncator, capfirst
 
 from accounts.models import User
 from audit.models import AuditEntry
+from core.scoping import EVERY_BODY, body_scope
 from inspections.models import FindingKind, Grade, PublicationType
 from responses import publishing
 from responses.models import (
-    EVERY_BODY,
     OPEN_STATUSES,
     ChecklistItem,
     ChecklistStep,
@@ -34,7 +34,6 @@ from responses.models import (
     ResponseQuerySet,
     Status,
     StatusTally,
-    body_scope,
 )
 
 DUE_SOON_DAYS = 7

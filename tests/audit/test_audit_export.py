@@ -1,4 +1,4 @@
-"""audit/exports.py: one row per changed field, with who, when, where and why."""
+"""exports/audit.py: one row per changed field, with who, when, where and why."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 import time_machine
 
 from audit.context import acting_as
-from audit.exports import AUDIT_COLUMNS, audit_csv, audit_rows
 from audit.models import AuditEntry
+from exports.audit import AUDIT_COLUMNS, audit_csv, audit_rows
 from responses import services
 from responses.models import ChecklistItem
 from tests.exports.helpers import read_csv

@@ -9,8 +9,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.http import StreamingHttpResponse
 from django.urls import reverse
 
-from audit.exports import audit_csv
 from audit.models import AuditEntry
+from exports.audit import audit_csv
 from responses.models import Response
 from tests.exports.helpers import login, national_user
 from tests.factories import make_response

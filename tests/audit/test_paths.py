@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.context import acting_as
-from audit.exports import audit_rows
 from audit.models import AuditEntry
+from exports.audit import audit_rows
 from inspections.models import Inspection
 from notifications import tasks
 from responses import deadlines, services

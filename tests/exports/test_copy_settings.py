@@ -8,7 +8,7 @@ import io
 import pytest
 from django.db import connection, transaction
 
-from responses.exports import COPY_SETTINGS, copy_csv
+from core.csv import COPY_SETTINGS, copy_csv
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_postgres")]
 

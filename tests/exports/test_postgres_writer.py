@@ -25,22 +25,21 @@ from hypothesis import strategies as st
 from psycopg.pq import TransactionStatus
 
 from accounts.models import Role, User
-from audit import exports as audit_exports
 from audit.context import acting_as
-from audit.exports import POSTGRES_CHUNK_SIZE, audit_csv, audit_csv_postgres, audit_csv_python
 from audit.filters import AuditFilterForm
 from audit.models import AuditEntry, AuditEntryQuerySet
-from inspections.models import BodyKind, Force, Inspection, LocalPolicingBody, PublicationType
-from responses import exports as register_exports
-from responses import services
-from responses.exports import (
-    FORMULA_TRIGGERS,
+from core.csv import FORMULA_TRIGGERS, neutralise
+from exports import audit as audit_exports
+from exports import register as register_exports
+from exports.audit import POSTGRES_CHUNK_SIZE, audit_csv, audit_csv_postgres, audit_csv_python
+from exports.register import (
     OVERDUE,
-    neutralise,
     register_csv,
     register_csv_postgres,
     register_csv_python,
 )
+from inspections.models import BodyKind, Force, Inspection, LocalPolicingBody, PublicationType
+from responses import services
 from responses.filters import ResponseFilterForm
 from responses.models import ChecklistItem, ChecklistStep, Response
 

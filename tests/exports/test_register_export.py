@@ -1,4 +1,4 @@
-"""responses/exports.py: the register rows, the CSV and the XLSX."""
+"""exports/register.py: the register rows, the CSV and the XLSX."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
+from core.csv import csv_stream
+from exports.register import register_csv, register_xlsx
 from responses import services
-from responses.exports import csv_stream, register_csv, register_xlsx
 from responses.models import ChecklistStep, Response
 from tests.exports.helpers import read_csv
 from tests.factories import BodyFactory, ForceFactory, UserFactory, make_inspection, make_response

@@ -1,4 +1,4 @@
-"""notifications/task_backends.py and config/celery.py: the Tasks API hands work to django-q2 or Celery."""
+"""core/task_backends.py and config/celery.py: the Tasks API hands work to django-q2 or Celery."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ from django.tasks import TaskResultStatus
 from django_q.models import OrmQ
 from django_q.signing import SignedPackage
 
-from config.celery import RUN_DJANGO_TASK, app, beat_schedule, run_django_task
+from config.celery import app, beat_schedule, run_django_task
+from core.task_backends import RUN_DJANGO_TASK, RUN_TASK_PATH, CeleryBackend, DjangoQBackend, run_task
 from notifications.models import SweepRun
-from notifications.task_backends import RUN_TASK_PATH, CeleryBackend, DjangoQBackend, run_task
 from notifications.tasks import sweep_reminders
 
 

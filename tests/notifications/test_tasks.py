@@ -11,7 +11,7 @@ from django.core import mail
 from audit.context import current_label
 from notifications import services
 from notifications.models import SweepRun
-from notifications.tasks import deliver_outbox, sweep_reminders
+from notifications.tasks import sweep_reminders
 from responses.models import Response
 from tests.notifications.conftest import People, london
 
@@ -50,15 +50,3 @@ def test_sweep_work_is_attributed_to_the_task_in_the_audit_trail(monkeypatch: An
     monkeypatch.setattr("notifications.tasks.reminders_sweep", spy)
     sweep_reminders.enqueue()
     assert seen == ["task:send_reminders"]
-
-
-def test_deliver_outbox_task_sends_what_is_planned_without_planning(
-    people: People, response_of: Callable[..., Response], frozen: Callable[[dt.datetime], None]
-) -> None:
-    frozen(london(dt.date(2024, 10, 21), 7))
-    response_of()
-    assert deliver_outbox.enqueue().return_value == {"sent": 0, "failed": 0}
-    from notifications.planner import plan_reminders
-
-    plan_reminders(dt.date(2024, 10, 21))
-    assert deliver_outbox.enqueue().return_value == {"sent": 4, "failed": 0}

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from notifications.task_backends import CeleryBackend, DjangoQBackend
+from core.task_backends import CeleryBackend, DjangoQBackend
 from notifications.tasks import sweep_reminders
 from responses import deadlines
 from responses.models import Response

@@ -28,8 +28,8 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from accounts.models import Role
-from inspections.importer import COLUMNS, import_csv_text
 from inspections.models import Inspection
+from intake.importer import COLUMNS, import_csv_text
 from responses.models import ChecklistItem, FindingResponse, FindingUpdate, Response
 from tests.factories import BodyFactory, ForceFactory, PublicationTypeFactory, UserFactory, make_response
 

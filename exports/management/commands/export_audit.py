@@ -12,10 +12,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.context import acting_as
-from audit.exports import audit_csv
 from audit.filters import AuditFilterForm
 from audit.models import AuditEntry, ExportKind
 from audit.services import export_record_create
+from exports.audit import audit_csv
 
 LABEL = "command:export_audit"
 

@@ -15,12 +15,13 @@ from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHt
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.exports import audit_csv
 from audit.filters import AuditFilterForm
 from audit.models import ExportKind
 from audit.selectors import audit_entries_for_user
 from audit.services import export_record_create
-from responses.exports import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE, register_csv, register_xlsx
+from core.csv import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
+from exports.audit import audit_csv
+from exports.register import register_csv, register_xlsx
 from responses.filters import ResponseFilterForm
 from responses.models import Response
 

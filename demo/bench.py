@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """`make bench`: the figures of README "Running at scale", measured on a national-scale PostgreSQL database.
 
-    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/s55bench .venv/bin/python scripts/bench.py [--requests 50]
+    BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/s55bench .venv/bin/python demo/bench.py [--requests 50]
 
 Creates the database if it does not exist, migrates it, seeds it with `seed_bench` if it holds no response, then
 prints one table:

@@ -3,6 +3,10 @@
 Both queue the same thing: the import path of a `django.tasks.Task` and its arguments. The worker side
 (`run_task`) imports the task and calls its function, so application code only ever enqueues through
 `some_task.enqueue(...)` and the choice of queue is a setting (TASKS_BACKEND).
+
+The Celery app is named by the backend's `APP` option (an import path, `config.celery.app` by default) and loaded
+when the first task is enqueued: this module imports nothing of the project's, and web processes under django-q2
+never import Celery.
 """
 
 from __future__ import annotations
@@ -15,7 +19,9 @@ from django.tasks.signals import task_enqueued
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
-RUN_TASK_PATH = "notifications.task_backends.run_task"
+RUN_TASK_PATH = "core.task_backends.run_task"
+# The one Celery task there is (config/celery.py): it runs a Django task by import path.
+RUN_DJANGO_TASK = "s55.run_django_task"
 
 
 def run_task(path: str, args: list[Any] | tuple[Any, ...] = (), kwargs: dict[str, Any] | None = None) -> Any:
@@ -61,9 +67,12 @@ class CeleryBackend(BaseTaskBackend):
 
     supports_defer = True
 
+    def __init__(self, alias: str, params: dict[str, Any]) -> None:
+        super().__init__(alias, params)
+        self.app_path: str = self.options.get("APP", "config.celery.app")
+
     def enqueue(self, task: Task, args: Any, kwargs: Any) -> TaskResult:
         self.validate_task(task)
-        from config.celery import RUN_DJANGO_TASK, app
-
+        app = import_string(self.app_path)
         sent = app.send_task(RUN_DJANGO_TASK, args=[task.module_path, list(args), dict(kwargs)], eta=task.run_after)
         return _result(self, task, sent.id, args, kwargs)

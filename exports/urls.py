@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audit import views
+from exports import views
 
 # Included at /exports/ by config/urls.py.
 urlpatterns = [

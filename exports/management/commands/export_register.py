@@ -15,7 +15,7 @@ from django.utils import timezone
 from audit.context import acting_as
 from audit.models import ExportKind
 from audit.services import export_record_create
-from responses.exports import register_csv, register_xlsx
+from exports.register import register_csv, register_xlsx
 from responses.models import Response
 
 LABEL = "command:export_register"

@@ -13,7 +13,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from audit.context import acting_as
-from inspections import demo_data
+from demo import data as demo_data
 from inspections.models import Finding, Force, Inspection, LocalPolicingBody, PublicationType
 from responses import services
 from responses.models import ChecklistStep, FindingResponse, Response

@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.context import acting_as
-from inspections.importer import COLUMNS, import_csv_text
+from intake.importer import COLUMNS, import_csv_text
 
 
 class Command(BaseCommand):

@@ -32,8 +32,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from audit.models import AuditEntry, AuditEntryQuerySet
+from core.csv import copy_csv, csv_stream, header_line, sql_csv_text, uses_postgres_writer
 from inspections.models import Inspection, LocalPolicingBody
-from responses.exports import copy_csv, csv_stream, header_line, sql_csv_text, uses_postgres_writer
 from responses.models import Response
 
 AUDIT_COLUMNS = ("timestamp", "actor", "body", "inspection", "response", "object", "field", "old", "new", "reason")

@@ -1,4 +1,4 @@
-"""Every export neutralises cells a spreadsheet would read as a formula (responses/exports.py::neutralise)."""
+"""Every export neutralises cells a spreadsheet would read as a formula (exports/register.py::neutralise)."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from audit.exports import audit_csv
 from audit.models import AuditEntry
+from core.csv import FORMULA_TRIGGERS, neutralise
+from exports.audit import audit_csv
+from exports.register import register_csv, register_xlsx
 from inspections.models import PublicationType
 from responses import services
-from responses.exports import FORMULA_TRIGGERS, neutralise, register_csv, register_xlsx
 from responses.models import Response
 from tests.exports.helpers import read_csv
 from tests.factories import BodyFactory, ForceFactory, UserFactory, make_response

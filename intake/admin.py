@@ -1,0 +1,150 @@
+"""Inspections in the admin: the form that creates them and corrects their publication date.
+
+It lives with intake because saving an inspection opens its responses (and correcting its date moves theirs)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+
+from core.admin import RoleAdminMixin
+from inspections.admin import PublishedYearFilter
+from inspections.models import Finding, Grade, Inspection
+from responses import services
+
+
+def may_change_inspection(request: HttpRequest, obj: Inspection | None) -> bool:
+    """An inspection is a shared fact: a body's staff may change it only while no other body responds to it.
+
+    Changing it (its publication date above all) moves every responding body's legal dates.
+    """
+    user: Any = request.user
+    if obj is None or user.is_national:
+        return True
+    if user.body_id is None:
+        return False
+    other_bodies = obj.responses.exclude(body_id=user.body_id).exists()
+    concerns_force = not obj.forces.exists() or obj.forces.filter(pk=user.body.force_id).exists()
+    return concerns_force and not other_bodies
+
+
+class InspectionScopedMixin(RoleAdminMixin):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_change_permission(request, obj) and may_change_inspection(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return super().has_delete_permission(request, obj) and may_change_inspection(request, obj)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        obj = args[0] if args else None  # inlines pass the parent inspection
+        return super().has_add_permission(request, *args) and may_change_inspection(request, obj)
+
+
+class GradeInline(InspectionScopedMixin, admin.TabularInline):
+    model = Grade
+    extra = 0
+    fields = ("order", "force", "area", "grade")
+    autocomplete_fields = ("force",)
+
+
+class FindingInline(InspectionScopedMixin, admin.StackedInline):
+    model = Finding
+    extra = 0
+    fields = (("kind", "number"), "text", "forces")
+    autocomplete_fields = ("forces",)
+
+
+class InspectionAdminForm(forms.ModelForm):
+    correction_reason = forms.CharField(
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reason for correcting the publication date",
+        help_text="Needed only when you change the publication date of a saved inspection. "
+        "Every response's dates are recomputed (an overridden deadline is kept).",
+    )
+
+    class Meta:
+        model = Inspection
+        fields = "__all__"
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if (
+            self.instance.pk
+            and "published_on" in self.changed_data
+            and not cleaned.get("correction_reason", "").strip()
+        ):
+            self.add_error("correction_reason", "Say why the publication date is being corrected.")
+        return cleaned
+
+
+@admin.register(Inspection)
+class InspectionAdmin(InspectionScopedMixin, admin.ModelAdmin):
+    form = InspectionAdminForm
+    list_display = ("title", "published_on", "types", "force_count", "finding_count", "response_count")
+    list_filter = ("publication_types", PublishedYearFilter, "is_national", "forces")
+    search_fields = ("title",)
+    date_hierarchy = "published_on"
+    filter_horizontal = ("publication_types", "forces")
+    inlines = [GradeInline, FindingInline]
+    fieldsets = (
+        (None, {"fields": ("title", "published_on", "correction_reason", "report_url")}),
+        ("Who it concerns", {"fields": ("publication_types", "is_national", "forces")}),
+        ("Key findings", {"fields": ("key_findings",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return (
+            super()
+            .get_queryset(request)
+            .prefetch_related("publication_types")
+            .annotate(
+                n_forces=Count("forces", distinct=True),
+                n_findings=Count("findings", distinct=True),
+                n_responses=Count("responses", distinct=True),
+            )
+        )
+
+    @admin.display(description="Types")
+    def types(self, obj: Inspection) -> str:
+        return ", ".join(t.name for t in obj.publication_types.all())
+
+    @admin.display(description="Forces", ordering="n_forces")
+    def force_count(self, obj: Any) -> int:
+        return obj.n_forces
+
+    @admin.display(description="Findings", ordering="n_findings")
+    def finding_count(self, obj: Any) -> int:
+        return obj.n_findings
+
+    @admin.display(description="Responses", ordering="n_responses")
+    def response_count(self, obj: Any) -> int:
+        return obj.n_responses
+
+    def save_model(self, request: HttpRequest, obj: Inspection, form: forms.ModelForm, change: bool) -> None:
+        if change and "published_on" in form.changed_data:
+            corrected = obj.published_on
+            obj.published_on = form.initial["published_on"]
+            super().save_model(request, obj, form, change)
+            services.inspection_correct_published_on(
+                inspection=obj, published_on=corrected, reason=form.cleaned_data["correction_reason"]
+            )
+            self.message_user(
+                request,
+                f"Publication date corrected to {corrected:%-d %B %Y}; every response's dates were recomputed.",
+                messages.SUCCESS,
+            )
+        else:
+            super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        created = services.inspection_sync_responses(inspection=form.instance)
+        if created:
+            names = ", ".join(r.body.display_name for r in created)
+            self.message_user(request, f"Created {len(created)} response(s): {names}.", messages.SUCCESS)
