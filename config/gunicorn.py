@@ -7,6 +7,7 @@ Everything is an environment variable, like the app's own settings:
 - `GUNICORN_TIMEOUT` seconds before a silent worker is restarted (default 60: the XLSX export of a national register
   takes a few seconds; CSV exports stream and keep the worker busy, not silent);
 - `FORWARDED_ALLOW_IPS`: proxies trusted for X-Forwarded-* (default 127.0.0.1; `*` behind a private load balancer);
+  the app reads the same variable to find the client's address in X-Forwarded-For (config/client_ip.py);
 - `GUNICORN_CONTROL_SOCKET`: path of gunicorn's control socket (default: none).
 """
 
