@@ -28,3 +28,27 @@ def acting_as(*, user: Any = None, label: str) -> Iterator[None]:
             yield
     finally:
         _label.reset(token)
+
+
+_reason: ContextVar[str] = ContextVar("audit_reason", default="")
+
+
+def current_reason() -> str:
+    return _reason.get()
+
+
+@contextlib.contextmanager
+def audit_reason(reason: str) -> Iterator[None]:
+    """Record `reason` with every audit entry written inside the block (a corrected date, an override, an untick).
+
+    Services set it around the save it explains; blocks nest, and the innermost reason wins. An empty reason leaves
+    the surrounding one in place.
+    """
+    if not reason.strip():
+        yield
+        return
+    token = _reason.set(reason.strip())
+    try:
+        yield
+    finally:
+        _reason.reset(token)

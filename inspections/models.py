@@ -6,6 +6,8 @@ from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 
+from audit.context import current_reason
+
 
 class Force(models.Model):
     name = models.CharField(max_length=100, unique=True)
@@ -94,14 +96,12 @@ class Inspection(models.Model):
         ]
         indexes = [models.Index(fields=["published_on"], name="inspection_published_idx")]
 
-    # Set by the service that corrects a publication date, so the audit entry carries it.
-    _change_reason: str = ""
-
     def __str__(self) -> str:
         return f"{self.title} ({self.published_on:%d %b %Y})"
 
     def get_additional_data(self) -> dict[str, Any] | None:
-        return {"reason": self._change_reason} if self._change_reason else None
+        reason = current_reason()
+        return {"reason": reason} if reason else None
 
 
 class GradeValue(models.TextChoices):

@@ -42,7 +42,7 @@ class OpenWork:
 
 
 def open_work(response_ids: Iterable[int]) -> dict[int, OpenWork]:
-    """OpenWork of many responses in three queries: the batch form of responses.services.open_required_steps and
+    """OpenWork of many responses in three queries: the batch form of responses.rules.open_required_steps and
     unexplained_recommendations (same rules), so a batch of reminders does not query per email."""
     ids = list(set(response_ids))
     required = list(ChecklistStep.objects.filter(required=True).order_by("order", "id").values_list("pk", "label"))

@@ -14,6 +14,7 @@ from core.admin import NationalOnlyAdmin, RoleAdminMixin
 from inspections.admin import PublishedYearFilter
 from responses import deadlines, services
 from responses.models import ChecklistItem, ChecklistStep, FindingResponse, Response
+from responses.rules import publication_problems
 
 
 class FindingResponseInline(RoleAdminMixin, admin.StackedInline):
@@ -254,7 +255,7 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
             obj.deadline_override_reason = form.initial.get("deadline_override_reason", "")
             super().save_model(request, obj, form, change)
             if new_deadline == deadlines.form_deadline(obj.inspection.published_on):
-                services.response_clear_override(response=obj, reason=reason or "Deadline set back to the form date")
+                services.response_restore_deadline(response=obj, reason=reason or "Deadline set back to the form date")
             else:
                 services.response_override_deadline(response=obj, deadline=new_deadline, reason=reason)
         else:
@@ -277,7 +278,7 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         response = form.instance
-        if response.ready_at and not response.published_on and services.publication_problems(response):
+        if response.ready_at and not response.published_on and publication_problems(response):
             services.response_unmark_ready(response=response)
             self.message_user(request, "No longer ready to publish: the s55 checks fail again.", messages.WARNING)
         else:

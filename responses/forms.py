@@ -1,4 +1,4 @@
-"""Forms of the staff pages. Each edit form carries the response's `version` (see responses/publishing.py)."""
+"""Forms of the staff pages. Each edit form carries the response's `version` (see responses/services/)."""
 
 from __future__ import annotations
 

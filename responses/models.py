@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 
+from audit.context import current_reason
 from core.scoping import scope_to_body
 from inspections.models import Finding, Inspection, LocalPolicingBody
 from responses import deadlines
@@ -24,11 +25,19 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.NOT_STARTED, Status.AWAITING_CHIEF_CONSTABLE, Status.DRAFTING, Status.READY)
 
+# The fields of the comments page: the chief constable's comments (s55(4)), the body's and its response (s55(5)).
+COMMENT_FIELDS = (
+    "cc_invited_on",
+    "cc_comments",
+    "cc_comments_received_on",
+    "cc_comments_not_received",
+    "body_comments",
+    "response_to_cc",
+)
+
 
 class AuditScoped(models.Model):
     """Models whose audit entries carry the body and response they belong to (for timelines and exports)."""
-
-    _change_reason: str = ""
 
     class Meta:
         abstract = True
@@ -39,8 +48,8 @@ class AuditScoped(models.Model):
     def get_additional_data(self) -> dict[str, Any]:
         body_id, response_id = self.audit_scope()
         data: dict[str, Any] = {"body_id": body_id, "response_id": response_id}
-        if self._change_reason:
-            data["reason"] = self._change_reason
+        if reason := current_reason():
+            data["reason"] = reason
         return data
 
 

@@ -24,8 +24,8 @@ from accounts.models import User
 from audit.models import AuditEntry
 from core.scoping import EVERY_BODY, body_scope
 from inspections.models import FindingKind, Grade, PublicationType
-from responses import publishing
 from responses.models import (
+    COMMENT_FIELDS,
     OPEN_STATUSES,
     ChecklistItem,
     ChecklistStep,
@@ -291,7 +291,7 @@ def _response_change_title(changes: dict[str, Any]) -> str:
         return "Section 55 response deadline changed"
     if set(changes) == {"comments_due"}:
         return "Chief constable's comments-due date changed"
-    if set(changes) <= set(publishing.COMMENT_FIELDS):
+    if set(changes) <= set(COMMENT_FIELDS):
         return "Comments changed"
     return "Response changed"
 

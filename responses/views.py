@@ -2,8 +2,8 @@
 
 Every view that touches a response goes through `response_view`: the response is loaded with
 `selectors.response_for_user` (another body's response is a 404), then anything but a read needs an editor
-(a viewer gets 403), then the method is checked. Writes call one function of `responses.publishing`, which
-refuses to overwrite a change made since the form was loaded.
+(a viewer gets 403), then the method is checked. Writes call one function of `responses.services` with the version the
+form was loaded with, which refuses to overwrite a change made since.
 """
 
 from __future__ import annotations
@@ -24,7 +24,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from responses import publishing, selectors, services
+from accounts.http import AuthenticatedHttpRequest
+from responses import selectors, services
 from responses.docx import response_docx
 from responses.filters import ResponseFilterForm
 from responses.forms import (
@@ -42,6 +43,7 @@ from responses.forms import (
     VersionedForm,
 )
 from responses.models import Response
+from responses.rules import publication_problems
 
 PAGE_SIZE = 25
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -57,12 +59,12 @@ def response_view(
     def decorator(view: ResponseViewFunc) -> Callable[..., HttpResponse]:
         @login_required
         @wraps(view)
-        def wrapped(request: HttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: AuthenticatedHttpRequest, pk: int, **kwargs: Any) -> HttpResponse:
             response = selectors.response_for_user(user=request.user, pk=pk)
-            if request.user.body_id == response.body_id:  # type: ignore[union-attr]
+            if request.user.body_id == response.body_id:
                 # The page header names the user's body (accounts.context_processors): already loaded, no query.
-                request.user.body = response.body  # type: ignore[union-attr]
-            if (edit or request.method not in ("GET", "HEAD")) and not request.user.can_edit():  # type: ignore[union-attr]
+                request.user.body = response.body
+            if (edit or request.method not in ("GET", "HEAD")) and not request.user.can_edit():
                 raise PermissionDenied("Your role can read responses but not change them.")
             if request.method not in methods and not (request.method == "HEAD" and "GET" in methods):
                 return HttpResponseNotAllowed(methods)
@@ -77,7 +79,7 @@ def _save(form: VersionedForm, action: Callable[[], Any]) -> bool:
     """Run one guarded write; on a conflict or a refused value, put the reason on the form and return False."""
     try:
         action()
-    except publishing.EditConflict as conflict:
+    except services.EditConflict as conflict:
         form.show_conflict(conflict.response.version)
         return False
     except ValidationError as error:
@@ -86,14 +88,16 @@ def _save(form: VersionedForm, action: Callable[[], Any]) -> bool:
     return True
 
 
-def _form_page(request: HttpRequest, template: str, response: Response, form: Any, **context: Any) -> HttpResponse:
+def _form_page(
+    request: AuthenticatedHttpRequest, template: str, response: Response, form: Any, **context: Any
+) -> HttpResponse:
     return render(request, template, {"response": response, "form": form, **context})
 
 
 # --- the dashboard and the deadline calendar ---------------------------------------------------------------
 @login_required
 @require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = ResponseFilterForm(request.GET, user=request.user)
     responses = filters.apply(selectors.dashboard_responses(user=request.user), today)
@@ -112,7 +116,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "page_obj": page,
             "rows": selectors.dashboard_rows(page, today=today),
-            "national": request.user.is_national,  # type: ignore[union-attr]
+            "national": request.user.is_national,
             "counts": counts,
             "today": today,
         },
@@ -121,7 +125,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def deadline_calendar(request: HttpRequest) -> HttpResponse:
+def deadline_calendar(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     try:
         start = dt.datetime.strptime(request.GET.get("from", ""), "%Y-%m").date()
@@ -143,7 +147,9 @@ def deadline_calendar(request: HttpRequest) -> HttpResponse:
 
 
 # --- the response page ---------------------------------------------------------------------------------------
-def _detail(request: HttpRequest, response: Response, *, ready_form: ReadyForm | None = None) -> HttpResponse:
+def _detail(
+    request: AuthenticatedHttpRequest, response: Response, *, ready_form: ReadyForm | None = None
+) -> HttpResponse:
     today = timezone.localdate()
     doc = selectors.response_document(response)
     unexplained = [finding_response.finding for finding_response in doc.unexplained_recommendations]
@@ -155,10 +161,8 @@ def _detail(request: HttpRequest, response: Response, *, ready_form: ReadyForm |
             "doc": doc,
             "timeline": selectors.response_timeline(response),
             "ready_form": ready_form or ReadyForm(response=response),
-            "problems": (
-                [] if response.published_on else services.publication_problems(response, unexplained=unexplained)
-            ),
-            "can_edit": request.user.can_edit(),  # type: ignore[union-attr]
+            "problems": ([] if response.published_on else publication_problems(response, unexplained=unexplained)),
+            "can_edit": request.user.can_edit(),
             "today": today,
             "public_url": _public_url(request, response),
         },
@@ -166,21 +170,23 @@ def _detail(request: HttpRequest, response: Response, *, ready_form: ReadyForm |
 
 
 @response_view()
-def response_detail(request: HttpRequest, response: Response) -> HttpResponse:
+def response_detail(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
     return _detail(request, response)
 
 
 @response_view(("GET", "POST"), edit=True)
-def response_edit_comments(request: HttpRequest, response: Response) -> HttpResponse:
-    initial = {name: getattr(response, name) for name in publishing.COMMENT_FIELDS}
+def response_edit_comments(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
+    initial = {name: getattr(response, name) for name in services.COMMENT_FIELDS}
     form = CommentsForm(request.POST or None, response=response, initial=initial)
     if request.method == "POST" and form.is_valid():
-        values = {name: form.cleaned_data[name] for name in publishing.COMMENT_FIELDS}
+        values = {name: form.cleaned_data[name] for name in services.COMMENT_FIELDS}
         changed: list[str] = []
 
         def save() -> None:
             changed.extend(
-                publishing.response_update_comments(response=response, version=form.cleaned_data["version"], **values)
+                services.response_update_comments(
+                    response=response, expected_version=form.cleaned_data["version"], **values
+                )
             )
 
         if _save(form, save):
@@ -193,7 +199,7 @@ def response_edit_comments(request: HttpRequest, response: Response) -> HttpResp
 
 
 @response_view(("GET", "POST"), edit=True)
-def response_edit_owner(request: HttpRequest, response: Response) -> HttpResponse:
+def response_edit_owner(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
     form = OwnerForm(
         request.POST or None,
         response=response,
@@ -204,8 +210,8 @@ def response_edit_owner(request: HttpRequest, response: Response) -> HttpRespons
         owner = form.cleaned_data["owner"]
         if _save(
             form,
-            lambda: publishing.response_update_owner(
-                response=response, version=form.cleaned_data["version"], owner=owner
+            lambda: services.response_set_owner(
+                response=response, expected_version=form.cleaned_data["version"], owner=owner
             ),
         ):
             who = (owner.get_full_name() or owner.username) if owner else "nobody"
@@ -215,14 +221,14 @@ def response_edit_owner(request: HttpRequest, response: Response) -> HttpRespons
 
 
 @response_view(("GET", "POST"), edit=True)
-def response_edit_comments_due(request: HttpRequest, response: Response) -> HttpResponse:
+def response_edit_comments_due(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
     form = CommentsDueForm(request.POST or None, response=response, initial={"comments_due": response.comments_due})
     if request.method == "POST" and form.is_valid():
         due = form.cleaned_data["comments_due"]
         if _save(
             form,
-            lambda: publishing.response_update_comments_due(
-                response=response, version=form.cleaned_data["version"], comments_due=due
+            lambda: services.response_set_comments_due(
+                response=response, expected_version=form.cleaned_data["version"], comments_due=due
             ),
         ):
             messages.success(
@@ -236,15 +242,15 @@ def response_edit_comments_due(request: HttpRequest, response: Response) -> Http
 
 
 @response_view(("GET", "POST"), edit=True)
-def response_edit_deadline(request: HttpRequest, response: Response) -> HttpResponse:
+def response_edit_deadline(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
     form = DeadlineForm(request.POST or None, response=response, initial={"deadline": response.deadline})
     restore_form = RestoreDeadlineForm(response=response, prefix="restore")
     if request.method == "POST" and form.is_valid():
         deadline, reason = form.cleaned_data["deadline"], form.cleaned_data["reason"]
         if _save(
             form,
-            lambda: publishing.response_update_deadline(
-                response=response, version=form.cleaned_data["version"], deadline=deadline, reason=reason
+            lambda: services.response_override_deadline(
+                response=response, expected_version=form.cleaned_data["version"], deadline=deadline, reason=reason
             ),
         ):
             messages.success(request, f"Section 55 response deadline changed to {deadline:%-d %B %Y}.")
@@ -253,13 +259,13 @@ def response_edit_deadline(request: HttpRequest, response: Response) -> HttpResp
 
 
 @response_view(("POST",))
-def response_restore_deadline(request: HttpRequest, response: Response) -> HttpResponse:
+def response_restore_deadline(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
     restore_form = RestoreDeadlineForm(request.POST, response=response, prefix="restore")
     if restore_form.is_valid() and _save(
         restore_form,
-        lambda: publishing.response_restore_deadline(
+        lambda: services.response_restore_deadline(
             response=response,
-            version=restore_form.cleaned_data["version"],
+            expected_version=restore_form.cleaned_data["version"],
             reason=restore_form.cleaned_data["reason"],
         ),
     ):
@@ -271,7 +277,7 @@ def response_restore_deadline(request: HttpRequest, response: Response) -> HttpR
 
 # --- findings -----------------------------------------------------------------------------------------------
 def _finding_page(
-    request: HttpRequest, response: Response, finding_response: Any, form: Any, progress_form: Any
+    request: AuthenticatedHttpRequest, response: Response, finding_response: Any, form: Any, progress_form: Any
 ) -> HttpResponse:
     return render(
         request,
@@ -287,7 +293,7 @@ def _finding_page(
 
 
 @response_view(("GET", "POST"), edit=True)
-def finding_edit(request: HttpRequest, response: Response, finding_pk: int) -> HttpResponse:
+def finding_edit(request: AuthenticatedHttpRequest, response: Response, finding_pk: int) -> HttpResponse:
     finding_response = selectors.finding_response_for(response=response, pk=finding_pk)
     form = ExplanationForm(
         request.POST or None, response=response, initial={"explanation": finding_response.explanation}
@@ -297,9 +303,8 @@ def finding_edit(request: HttpRequest, response: Response, finding_pk: int) -> H
         and form.is_valid()
         and _save(
             form,
-            lambda: publishing.finding_response_update_explanation(
-                response=response,
-                version=form.cleaned_data["version"],
+            lambda: services.finding_response_explain(
+                expected_version=form.cleaned_data["version"],
                 finding_response=finding_response,
                 explanation=form.cleaned_data["explanation"],
             ),
@@ -311,13 +316,12 @@ def finding_edit(request: HttpRequest, response: Response, finding_pk: int) -> H
 
 
 @response_view(("POST",))
-def finding_add_progress(request: HttpRequest, response: Response, finding_pk: int) -> HttpResponse:
+def finding_add_progress(request: AuthenticatedHttpRequest, response: Response, finding_pk: int) -> HttpResponse:
     finding_response = selectors.finding_response_for(response=response, pk=finding_pk)
     progress_form = ProgressForm(request.POST, prefix="progress")
     if progress_form.is_valid():
         try:
-            publishing.finding_response_record_progress(
-                response=response,
+            services.finding_response_add_update(
                 finding_response=finding_response,
                 progress=progress_form.cleaned_data["progress"],
                 note=progress_form.cleaned_data["note"],
@@ -334,7 +338,12 @@ def finding_add_progress(request: HttpRequest, response: Response, finding_pk: i
 
 # --- the checklist ------------------------------------------------------------------------------------------------
 def _step_page(
-    request: HttpRequest, response: Response, step_key: str, *, tick_form: Any = None, untick_form: Any = None
+    request: AuthenticatedHttpRequest,
+    response: Response,
+    step_key: str,
+    *,
+    tick_form: Any = None,
+    untick_form: Any = None,
 ) -> HttpResponse:
     step = selectors.step_by_key(step_key)
     item = response.checklist_items.filter(step=step).select_related("done_by").first()
@@ -359,19 +368,19 @@ def _step_page(
 
 
 @response_view(edit=True)
-def checklist_step(request: HttpRequest, response: Response, step_key: str) -> HttpResponse:
+def checklist_step(request: AuthenticatedHttpRequest, response: Response, step_key: str) -> HttpResponse:
     return _step_page(request, response, step_key)
 
 
 @response_view(("POST",))
-def checklist_tick(request: HttpRequest, response: Response, step_key: str) -> HttpResponse:
+def checklist_tick(request: AuthenticatedHttpRequest, response: Response, step_key: str) -> HttpResponse:
     step = selectors.step_by_key(step_key)
     form = TickForm(request.POST, response=response, hint=step.evidence_hint)
     if form.is_valid() and _save(
         form,
-        lambda: publishing.checklist_tick_guarded(
+        lambda: services.checklist_tick(
             response=response,
-            version=form.cleaned_data["version"],
+            expected_version=form.cleaned_data["version"],
             step=step,
             user=request.user,
             done_on=form.cleaned_data["done_on"],
@@ -386,13 +395,16 @@ def checklist_tick(request: HttpRequest, response: Response, step_key: str) -> H
 
 
 @response_view(("POST",))
-def checklist_untick(request: HttpRequest, response: Response, step_key: str) -> HttpResponse:
+def checklist_untick(request: AuthenticatedHttpRequest, response: Response, step_key: str) -> HttpResponse:
     step = selectors.step_by_key(step_key)
     form = UntickForm(request.POST, response=response)
     if form.is_valid() and _save(
         form,
-        lambda: publishing.checklist_untick_guarded(
-            response=response, version=form.cleaned_data["version"], step=step, reason=form.cleaned_data["reason"]
+        lambda: services.checklist_untick(
+            response=response,
+            expected_version=form.cleaned_data["version"],
+            step=step,
+            reason=form.cleaned_data["reason"],
         ),
     ):
         messages.success(request, f"Unticked: {step.label}.")
@@ -402,11 +414,11 @@ def checklist_untick(request: HttpRequest, response: Response, step_key: str) ->
 
 # --- publishing --------------------------------------------------------------------------------------------------
 @response_view(("POST",))
-def response_mark_ready(request: HttpRequest, response: Response) -> HttpResponse:
+def response_mark_ready(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
     form = ReadyForm(request.POST, response=response)
     if form.is_valid() and _save(
         form,
-        lambda: publishing.response_mark_ready_guarded(response=response, version=form.cleaned_data["version"]),
+        lambda: services.response_mark_ready(response=response, expected_version=form.cleaned_data["version"]),
     ):
         messages.success(request, "Marked ready to publish: every check passed.")
         return redirect(response.get_absolute_url())
@@ -414,11 +426,11 @@ def response_mark_ready(request: HttpRequest, response: Response) -> HttpRespons
 
 
 @response_view(("POST",))
-def response_unmark_ready(request: HttpRequest, response: Response) -> HttpResponse:
+def response_unmark_ready(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
     form = ReadyForm(request.POST, response=response)
     if form.is_valid() and _save(
         form,
-        lambda: publishing.response_unmark_ready_guarded(response=response, version=form.cleaned_data["version"]),
+        lambda: services.response_unmark_ready(response=response, expected_version=form.cleaned_data["version"]),
     ):
         messages.success(request, "No longer marked ready to publish.")
         return redirect(response.get_absolute_url())
@@ -426,7 +438,7 @@ def response_unmark_ready(request: HttpRequest, response: Response) -> HttpRespo
 
 
 @response_view(("GET", "POST"), edit=True)
-def response_publish(request: HttpRequest, response: Response) -> HttpResponse:
+def response_publish(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
     initial = {
         "published_on": response.published_on or timezone.localdate(),
         "published_url": response.published_url,
@@ -437,9 +449,9 @@ def response_publish(request: HttpRequest, response: Response) -> HttpResponse:
         and form.is_valid()
         and _save(
             form,
-            lambda: publishing.response_publish_guarded(
+            lambda: services.response_publish(
                 response=response,
-                version=form.cleaned_data["version"],
+                expected_version=form.cleaned_data["version"],
                 published_on=form.cleaned_data["published_on"],
                 published_url=form.cleaned_data["published_url"],
                 reason=form.cleaned_data["reason"],
@@ -470,7 +482,7 @@ def _docx_response(response: Response, public_url: str) -> HttpResponse:
 
 
 @response_view()
-def response_download_docx(request: HttpRequest, response: Response) -> HttpResponse:
+def response_download_docx(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
     return _docx_response(response, _public_url(request, response))
 
 

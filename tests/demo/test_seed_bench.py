@@ -12,7 +12,7 @@ from accounts.models import User
 from audit.models import AuditEntry
 from inspections.models import LocalPolicingBody
 from notifications.models import OutboxEmail, OutboxStatus
-from responses import services
+from responses import rules
 from responses.models import OPEN_STATUSES, ChecklistItem, FindingResponse, Response
 from tests.factories import make_response
 
@@ -67,7 +67,7 @@ def test_seeded_statuses_are_the_ones_the_app_derives_from_the_facts() -> None:
     for response in Response.objects.all()[:150]:
         work_started = response.finding_responses.exclude(explanation="").exists()
         derived = response.derive_status(
-            open_required_steps=len(services.open_required_steps(response)), work_started=work_started
+            open_required_steps=len(rules.open_required_steps(response)), work_started=work_started
         )
         assert derived == response.status, response.pk
 

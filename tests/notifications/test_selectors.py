@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from notifications.selectors import open_work
-from responses import services
+from responses import rules, services
 from responses.models import Response
 from tests.notifications.conftest import People
 
@@ -27,9 +27,9 @@ def test_open_work_matches_open_required_steps_and_unexplained_recommendations(
 
     work = open_work([first.pk, second.pk])
     for response in (first, second):
-        assert work[response.pk].steps == [s.label for s in services.open_required_steps(response)]
+        assert work[response.pk].steps == [s.label for s in rules.open_required_steps(response)]
         assert work[response.pk].unexplained == [
-            (f.number, f.text) for f in services.unexplained_recommendations(response)
+            (f.number, f.text) for f in rules.unexplained_recommendations(response)
         ]
     assert [n for n, _ in work[first.pk].unexplained] == [1, 3]
     assert len(work[first.pk].steps) == 3

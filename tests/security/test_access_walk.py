@@ -36,7 +36,7 @@ from audit.models import AuditEntry
 from inspections.models import Inspection
 from notifications.emails import DIGEST_OPT_OUT_SALT
 from notifications.models import CalendarToken
-from responses import publishing, services
+from responses import services
 from responses.models import ChecklistItem, ChecklistStep, FindingResponse, FindingUpdate, Response
 from tests.factories import BodyFactory, ForceFactory, UserFactory, make_inspection, make_response
 
@@ -96,9 +96,9 @@ def _build_world() -> World:
     a_draft = Response.objects.get(inspection=shared, body=body_a)
     b_draft = Response.objects.get(inspection=shared, body=body_b)
     for response, marker in ((a_draft, MARKER_A), (b_draft, MARKER_B)):
-        publishing.response_update_comments(
+        services.response_update_comments(
             response=response,
-            version=response.version,
+            expected_version=response.version,
             cc_comments=f"Chief constable draft {marker}",
             body_comments=f"Body comments draft {marker}",
             response_to_cc=f"Reply draft {marker}",
@@ -118,9 +118,9 @@ def _build_world() -> World:
 
     # Body A's published response: public text only.
     a_published = make_response(body=body_a, published_on=today - dt.timedelta(days=60), recommendations=1)
-    publishing.response_update_comments(
+    services.response_update_comments(
         response=a_published,
-        version=a_published.version,
+        expected_version=a_published.version,
         cc_comments="The chief constable welcomes the report.",
         body_comments="The commissioner accepts every recommendation.",
     )

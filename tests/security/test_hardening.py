@@ -20,7 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
-from responses import publishing, services
+from responses import services
 from responses.models import ChecklistStep, Response
 from tests.factories import BodyFactory, ForceFactory, UserFactory, make_inspection, make_response
 from tests.security.test_deploy_check import SETTINGS_VARIABLES, production
@@ -141,8 +141,8 @@ def pages(steps: Any) -> dict[str, Any]:
     today = timezone.localdate()
     draft = make_response(body=body, published_on=today - dt.timedelta(days=20), recommendations=1, owner=editor)
     published = make_response(body=body, published_on=today - dt.timedelta(days=40), recommendations=1)
-    publishing.response_update_comments(
-        response=published, version=published.version, cc_comments="Welcomed.", body_comments="Accepted."
+    services.response_update_comments(
+        response=published, expected_version=published.version, cc_comments="Welcomed.", body_comments="Accepted."
     )
     services.finding_response_explain(finding_response=published.finding_responses.get(), explanation="Done.")
     services.response_publish(response=Response.objects.get(pk=published.pk), published_on=today)
@@ -328,9 +328,9 @@ def test_hostile_text_is_escaped_on_the_staff_and_public_pages(client: Client, s
     inspection.key_findings = HOSTILE
     inspection.save()
     response = Response.objects.get(inspection=inspection, body=body)
-    publishing.response_update_comments(
+    services.response_update_comments(
         response=response,
-        version=response.version,
+        expected_version=response.version,
         cc_comments=HOSTILE,
         body_comments=f"First paragraph.\n\n{HOSTILE}",
         response_to_cc=HOSTILE,

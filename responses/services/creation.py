@@ -1,0 +1,63 @@
+"""Opening responses: one per active body whose force a report concerns, with a row per finding to explain."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Q
+
+from inspections.models import Finding, Inspection, LocalPolicingBody
+from responses import deadlines
+from responses.models import FindingResponse, Response
+from responses.services._base import response_sync_status
+
+
+def bodies_to_respond(inspection: Inspection) -> list[LocalPolicingBody]:
+    """Active bodies whose force is a subject of the report."""
+    return list(LocalPolicingBody.objects.filter(active=True, force__in=inspection.forces.all()).order_by("name"))
+
+
+def findings_for_body(inspection: Inspection, body: LocalPolicingBody) -> list[Finding]:
+    return list(
+        inspection.findings.filter(Q(forces__isnull=True) | Q(forces=body.force_id))
+        .distinct()
+        .order_by("kind", "number")
+    )
+
+
+def response_create(*, inspection: Inspection, body: LocalPolicingBody) -> Response:
+    published = inspection.published_on
+    response = Response.objects.create(
+        inspection=inspection,
+        body=body,
+        deadline=deadlines.form_deadline(published),
+        statutory_last_day=deadlines.statutory_last_day(published),
+        comments_due=deadlines.default_comments_due(published),
+    )
+    response_sync_findings(response=response)
+    return response
+
+
+def response_sync_findings(*, response: Response) -> int:
+    """Give the response an explanation row for each finding that addresses its body's force."""
+    have = set(response.finding_responses.values_list("finding_id", flat=True))
+    created = 0
+    for finding in findings_for_body(response.inspection, response.body):
+        if finding.pk not in have:
+            FindingResponse.objects.create(response=response, finding=finding)
+            created += 1
+    return created
+
+
+@transaction.atomic
+def inspection_sync_responses(*, inspection: Inspection) -> list[Response]:
+    """Create a response for each active body whose force the inspection concerns; fill in missing findings."""
+    existing = {r.body_id: r for r in inspection.responses.select_related("body")}
+    created = []
+    for body in bodies_to_respond(inspection):
+        if body.pk in existing:
+            response_sync_findings(response=existing[body.pk])
+        else:
+            created.append(response_create(inspection=inspection, body=body))
+    for response in existing.values():
+        response_sync_status(response=response)
+    return created

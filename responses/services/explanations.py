@@ -1,0 +1,44 @@
+"""The s55(5B) explanation of each finding, and the progress updates appended to it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from responses.models import FindingResponse, FindingUpdate, Progress
+from responses.services._base import editing, save_response
+
+
+def finding_response_explain(
+    *, finding_response: FindingResponse, explanation: str, expected_version: int | None = None
+) -> FindingResponse:
+    response = finding_response.response
+    with editing(response, expected_version):
+        explanation = explanation.strip()
+        if not explanation and finding_response.finding.needs_explanation and response.published_on:
+            raise ValidationError(
+                {"explanation": "This response is published: every recommendation must keep its explanation (s55(5B))."}
+            )
+        finding_response.explanation = explanation
+        finding_response.save()
+        save_response(response)
+    return finding_response
+
+
+@transaction.atomic
+def finding_response_add_update(
+    *, finding_response: FindingResponse, progress: str, note: str, user: Any
+) -> FindingUpdate:
+    """Progress updates are appended, never edited, so two people adding one each cannot overwrite each other."""
+    if progress not in Progress.values:
+        raise ValidationError({"progress": "Choose a progress status."})
+    if not note.strip():
+        raise ValidationError({"note": "Describe the progress made."})
+    update = FindingUpdate.objects.create(
+        finding_response=finding_response, progress=progress, note=note.strip(), created_by=user
+    )
+    finding_response.progress = progress
+    finding_response.save(update_fields=["progress", "updated_at"])
+    return update
