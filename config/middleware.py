@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.views import defaults
 
 from config.client_ip import client_ip_address
+
+GetResponse = Callable[[HttpRequest], HttpResponse]
+ADMIN_PREFIX = "/admin/"  # config/urls.py
 
 
 class AuditlogMiddleware(BaseAuditlogMiddleware):
@@ -21,3 +27,42 @@ class AuditlogMiddleware(BaseAuditlogMiddleware):
         if settings.AUDITLOG_DISABLE_REMOTE_ADDR:
             return None
         return client_ip_address(request)
+
+
+def _has_nul(values: Iterable[str]) -> bool:
+    return any("\x00" in value for value in values)
+
+
+def _query_has_nul(query: QueryDict) -> bool:
+    return any("\x00" in key or _has_nul(values) for key, values in query.lists())
+
+
+class RejectNulMiddleware:
+    """No page's address has a null character (404); a request with one in its cookies or headers, or in the query
+    of an admin page, cannot be read (400).
+
+    No text this service stores or looks up may contain one, and PostgreSQL refuses it in any query: whichever
+    lookup met it first would fail with a 500. The admin's lists turn query parameters straight into lookups. The
+    service's own pages read their query and form fields through Django form fields, which refuse a null character
+    themselves: a filter is ignored, a form says what is wrong beside the field and keeps what the user typed.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._has_nul(request):
+            return defaults.bad_request(request, ValueError("null character"), template_name="errors/400.html")
+        if "\x00" in request.path_info:
+            raise Http404("No page has a null character in its address.")
+        return self.get_response(request)
+
+    @staticmethod
+    def _has_nul(request: HttpRequest) -> bool:
+        headers = (value for name, value in request.META.items() if name.startswith("HTTP_") and isinstance(value, str))
+        return (
+            _has_nul(request.COOKIES.keys())
+            or _has_nul(request.COOKIES.values())
+            or _has_nul(headers)
+            or (request.path_info.startswith(ADMIN_PREFIX) and _query_has_nul(request.GET))
+        )

@@ -54,6 +54,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # Before the first middleware that looks anything up (the audit trail's actor: the session), after those that
+    # put security headers on every response, its 400 included.
+    "config.middleware.RejectNulMiddleware",
     "config.middleware.AuditlogMiddleware",  # django-auditlog's, with the client's address as axes reads it
     "axes.middleware.AxesMiddleware",
 ]

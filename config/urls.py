@@ -3,11 +3,13 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
 from django.views import defaults
 
+from accounts.forms import AdminSignInForm
 from config import views
 
 admin.site.site_header = "Section 55 Tracker"
 admin.site.site_title = "Section 55 Tracker"
 admin.site.index_title = "Data entry"
+admin.site.login_form = AdminSignInForm
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
@@ -18,9 +20,14 @@ urlpatterns = [
     path("exports/", include("exports.urls")),
 ]
 
+handler400 = "config.urls.bad_request"
 handler403 = "config.urls.permission_denied"
 handler404 = "config.urls.page_not_found"
 handler500 = "config.urls.server_error"
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return defaults.bad_request(request, exception, template_name="errors/400.html")
 
 
 def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:

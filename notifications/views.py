@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
@@ -16,9 +18,15 @@ from notifications.calendar import build_calendar
 from notifications.emails import DIGEST_OPT_OUT_SALT, absolute_url
 from notifications.selectors import calendar_responses, calendar_token_live, calendar_token_of
 
+# The shape of a feed token (secrets.token_urlsafe, in a 64-character column): anything else is no feed, and is not
+# looked up (PostgreSQL refuses a null character in a query, which would be a 500 instead of a 404).
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
 
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    if not TOKEN_SHAPE.fullmatch(token):
+        raise Http404("No such calendar feed.")
     found = calendar_token_live(token)
     if found is None:
         raise Http404("No such calendar feed.")
