@@ -29,7 +29,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from core.csv import copy_csv, csv_stream, header_line, neutralise, sql_csv_text, uses_postgres_writer
 from inspections.models import Force, Inspection, LocalPolicingBody, PublicationType
 from responses import deadlines
-from responses.models import OPEN_STATUSES, ChecklistItem, ChecklistStep, Response
+from responses.models import OPEN_STATUSES, OVERDUE, ChecklistItem, ChecklistStep, Response
 
 REGISTER_COLUMNS = (
     "inspection",
@@ -44,7 +44,6 @@ REGISTER_COLUMNS = (
 )
 REGISTER_LAST_COLUMN = "published_url"
 REGISTER_CHUNK_SIZE = 2000
-OVERDUE = "overdue"
 
 
 # --- the register ---------------------------------------------------------------------------------------------------

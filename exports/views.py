@@ -15,14 +15,14 @@ from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHt
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from audit.filters import AuditFilterForm
+from audit.filters import AuditFilter
 from audit.models import ExportKind
 from audit.selectors import audit_entries_for_user
 from audit.services import export_record_create
 from core.csv import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from exports.audit import audit_csv
 from exports.register import register_csv, register_xlsx
-from responses.filters import ResponseFilterForm
+from responses.filters import ResponseFilter
 from responses.models import Response
 
 # Exports hold unpublished drafts: never kept by a shared cache or the browser's.
@@ -33,8 +33,10 @@ NO_STORE = "private, no-store"
 @require_GET
 def export_register(request: HttpRequest, file_format: str = "csv") -> HttpResponseBase:
     today = timezone.localdate()
-    form = ResponseFilterForm(request.GET, user=request.user)
-    responses = form.apply(Response.objects.for_user(request.user), today)
+    filterset = ResponseFilter(
+        request.GET, queryset=Response.objects.for_user(request.user), user=request.user, today=today
+    )
+    form, responses = filterset.form, filterset.qs
     export_record_create(
         kind=ExportKind.REGISTER, file_format=file_format, filters=form.active_filters(), user=request.user
     )
@@ -53,8 +55,8 @@ def export_register(request: HttpRequest, file_format: str = "csv") -> HttpRespo
 @login_required
 @require_GET
 def export_audit(request: HttpRequest) -> StreamingHttpResponse:
-    form = AuditFilterForm(request.GET)
-    entries = form.apply(audit_entries_for_user(request.user))
+    filterset = AuditFilter(request.GET, queryset=audit_entries_for_user(request.user))
+    form, entries = filterset.form, filterset.qs
     export_record_create(kind=ExportKind.AUDIT, file_format="csv", filters=form.active_filters(), user=request.user)
     return _csv_response(audit_csv(entries), f"s55-audit-{timezone.localdate().isoformat()}.csv")
 

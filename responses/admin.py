@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -13,7 +13,7 @@ from django.utils.html import format_html_join
 from core.admin import NationalOnlyAdmin, RoleAdminMixin
 from inspections.admin import PublishedYearFilter
 from responses import deadlines, services
-from responses.models import ChecklistItem, ChecklistStep, FindingResponse, Response
+from responses.models import OVERDUE, ChecklistItem, ChecklistStep, FindingResponse, Response
 from responses.rules import publication_problems
 
 
@@ -101,11 +101,11 @@ class ResponseStatusFilter(admin.SimpleListFilter):
     def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
         from responses.models import Status
 
-        return [("overdue", "Overdue"), *Status.choices]
+        return [(OVERDUE, "Overdue"), *Status.choices]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
         value = self.value()
-        if value == "overdue":
+        if value == OVERDUE:
             return queryset.overdue(timezone.localdate())  # type: ignore[attr-defined]
         if value:
             return queryset.filter(status=value)
@@ -179,12 +179,7 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
         return (
             Response.objects.for_user(request.user)
             .select_related("inspection", "body", "owner")
-            .annotate(
-                steps_done=Count(
-                    "checklist_items",
-                    filter=Q(checklist_items__done_on__isnull=False, checklist_items__step__required=True),
-                )
-            )
+            .with_checklist_counts()
         )
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:

@@ -25,6 +25,11 @@ class Status(models.TextChoices):
 
 OPEN_STATUSES = (Status.NOT_STARTED, Status.AWAITING_CHIEF_CONSTABLE, Status.DRAFTING, Status.READY)
 
+# Two states that are not stored but read off the dates: the list filters, counts, tags and exports all use these.
+OVERDUE = "overdue"  # open, and the statutory last day has passed
+DUE_SOON = "due_7"  # open, and the statutory last day is within DUE_SOON_DAYS (today included)
+DUE_SOON_DAYS = 7
+
 # The fields of the comments page: the chief constable's comments (s55(4)), the body's and its response (s55(5)).
 COMMENT_FIELDS = (
     "cc_invited_on",
@@ -53,12 +58,36 @@ class AuditScoped(models.Model):
         return data
 
 
+def overdue_on(today: dt.date) -> Q:
+    """The date half of "overdue", for counts over responses already known to be open."""
+    return Q(statutory_last_day__lt=today)
+
+
+def due_within(today: dt.date, days: int = DUE_SOON_DAYS) -> Q:
+    """The date half of "due soon", for counts over responses already known to be open."""
+    return Q(statutory_last_day__gte=today, statutory_last_day__lte=today + dt.timedelta(days=days))
+
+
 class ResponseQuerySet(models.QuerySet["Response"]):
     def open(self) -> ResponseQuerySet:
         return self.filter(status__in=OPEN_STATUSES)
 
     def overdue(self, today: dt.date) -> ResponseQuerySet:
-        return self.open().filter(statutory_last_day__lt=today)
+        """Open, and the statutory last day has passed."""
+        return self.open().filter(overdue_on(today))
+
+    def due_within(self, today: dt.date, days: int = DUE_SOON_DAYS) -> ResponseQuerySet:
+        """Open, with the statutory last day from today to `days` days ahead, both included."""
+        return self.open().filter(due_within(today, days))
+
+    def with_checklist_counts(self) -> ResponseQuerySet:
+        """Each response with `steps_done`: how many required office-use steps are ticked."""
+        return self.annotate(
+            steps_done=models.Count(
+                "checklist_items",
+                filter=Q(checklist_items__done_on__isnull=False, checklist_items__step__required=True),
+            )
+        )
 
     def for_user(self, user: Any) -> ResponseQuerySet:
         return scope_to_body(self, user)

@@ -26,7 +26,10 @@ from core.scoping import EVERY_BODY, body_scope
 from inspections.models import FindingKind, Grade, PublicationType
 from responses.models import (
     COMMENT_FIELDS,
+    DUE_SOON,
+    DUE_SOON_DAYS,
     OPEN_STATUSES,
+    OVERDUE,
     ChecklistItem,
     ChecklistStep,
     FindingResponse,
@@ -34,9 +37,9 @@ from responses.models import (
     ResponseQuerySet,
     Status,
     StatusTally,
+    due_within,
+    overdue_on,
 )
-
-DUE_SOON_DAYS = 7
 
 
 # --- one response ------------------------------------------------------------------------------------
@@ -496,17 +499,18 @@ def status_counts(*, user: Any, today: dt.date) -> list[StatusCount]:
     many responses), else from one count over the user's responses; then late and due-soon are counted over the open
     statuses only, a small range of response_status_lastday_idx (a few per cent of the rows at national scale).
     """
-    soon = today + dt.timedelta(days=DUE_SOON_DAYS)
     mine = Response.objects.for_user(user).order_by()
     by_status = tallied_by_status(user) if connection.vendor == "postgresql" else counted_by_status(mine)
     lateness = mine.filter(status__in=OPEN_STATUSES).aggregate(
-        overdue=Count("status", filter=Q(statutory_last_day__lt=today)),
-        due_7=Count("status", filter=Q(statutory_last_day__gte=today, statutory_last_day__lte=soon)),
+        **{
+            OVERDUE: Count("status", filter=overdue_on(today)),
+            DUE_SOON: Count("status", filter=due_within(today, DUE_SOON_DAYS)),
+        }
     )
-    counts = dict.fromkeys(["overdue", "due_7", *Status.values], 0)
+    counts = dict.fromkeys([OVERDUE, DUE_SOON, *Status.values], 0)
     counts.update((status, n) for status, n in by_status if status in Status.values)
     counts.update(lateness)
-    labels = {"overdue": "Overdue", "due_7": f"Due within {DUE_SOON_DAYS} days", **dict(Status.choices)}
+    labels = {OVERDUE: "Overdue", DUE_SOON: f"Due within {DUE_SOON_DAYS} days", **dict(Status.choices)}
     return [StatusCount(key, str(labels[key]), count) for key, count in counts.items()]
 
 

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedHttpRequest
 from responses import selectors, services
 from responses.docx import response_docx
-from responses.filters import ResponseFilterForm
+from responses.filters import ResponseFilter
 from responses.forms import (
     CommentsDueForm,
     CommentsForm,
@@ -99,8 +99,11 @@ def _form_page(
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
-    filters = ResponseFilterForm(request.GET, user=request.user)
-    responses = filters.apply(selectors.dashboard_responses(user=request.user), today)
+    filterset = ResponseFilter(
+        request.GET, queryset=selectors.dashboard_responses(user=request.user), user=request.user, today=today
+    )
+    filters = filterset.form
+    responses = filterset.qs
     counts = selectors.status_counts(user=request.user, today=today)
     paginator = Paginator(responses, PAGE_SIZE)
     applied = filters.valid_filters()

@@ -28,8 +28,9 @@ def editing(response: Response, expected_version: int | None, *, reason: str = "
 
     With `expected_version`, the row is claimed first: an UPDATE that matches only while the stored version is the
     one the form was loaded with. It changes nothing but locks the row, so a concurrent save waits and then finds the
-    version moved on. Either way the block works on what is stored now, never on a copy loaded earlier. On any error the claim and every change roll back
-    and the in-memory response is reloaded (so the page shows the current version).
+    version moved on. Either way the block works on what is stored now, never on a copy loaded earlier. On any error
+    the claim and every change roll back and the in-memory response is reloaded (so the page shows the current
+    version).
     """
     try:
         with transaction.atomic(), audit_reason(reason):

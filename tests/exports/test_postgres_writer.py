@@ -26,7 +26,7 @@ from psycopg.pq import TransactionStatus
 
 from accounts.models import Role, User
 from audit.context import acting_as
-from audit.filters import AuditFilterForm
+from audit.filters import AuditFilter
 from audit.models import AuditEntry, AuditEntryQuerySet
 from core.csv import FORMULA_TRIGGERS, neutralise
 from exports import audit as audit_exports
@@ -40,7 +40,7 @@ from exports.register import (
 )
 from inspections.models import BodyKind, Force, Inspection, LocalPolicingBody, PublicationType
 from responses import services
-from responses.filters import ResponseFilterForm
+from responses.filters import ResponseFilter
 from responses.models import ChecklistItem, ChecklistStep, Response
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_postgres")]
@@ -271,7 +271,7 @@ def test_register_matches_for_filtered_querysets(steps: list[ChecklistStep]) -> 
     peel = PublicationType.objects.get(name="PEEL")
 
     def filtered(**params: str) -> QuerySet[Response]:
-        return ResponseFilterForm(params, user=national).apply(Response.objects.for_user(national), TODAY)
+        return ResponseFilter(params, queryset=Response.objects.for_user(national), user=national, today=TODAY).qs
 
     querysets = [
         Response.objects.filter(body=register.norfolk),
@@ -504,8 +504,8 @@ def test_audit_matches_for_filtered_querysets(steps: list[ChecklistStep]) -> Non
     querysets = [
         everything.filter(response_id=trail.response.pk),
         everything.filter(body_id=trail.response.body_id),
-        AuditFilterForm({"from": "2024-03-31", "to": "2024-10-27"}).apply(AuditEntry.objects.all()),
-        AuditFilterForm({"response": str(trail.response.pk), "to": "2024-10-26"}).apply(AuditEntry.objects.all()),
+        AuditFilter({"from": "2024-03-31", "to": "2024-10-27"}, queryset=AuditEntry.objects.all()).qs,
+        AuditFilter({"response": str(trail.response.pk), "to": "2024-10-26"}, queryset=AuditEntry.objects.all()).qs,
         everything.filter(timestamp__gte=CLOCK_CHANGES[1][0], timestamp__lt=CLOCK_CHANGES[3][0]),
         everything.filter(id__in=ids[::3]),
         everything.exclude(content_type=ContentType.objects.get_for_model(Response)),

@@ -9,7 +9,7 @@ import pytest
 from django import forms
 from django.template import Context, Template
 
-from responses.filters import ResponseFilterForm
+from responses.filters import ResponseFilter
 from tests.factories import BodyFactory, UserFactory
 
 INCLUDE = Template(
@@ -58,7 +58,7 @@ def test_a_hint_given_overrides_the_help_text() -> None:
 @pytest.mark.django_db
 def test_the_dashboards_filter_fields_are_the_same_either_way() -> None:
     user = UserFactory(body=BodyFactory())
-    form = ResponseFilterForm({"status": "overdue", "q": "x" * 300, "year": "abc"}, user=user)
+    form = ResponseFilter({"status": "overdue", "q": "x" * 300, "year": "abc"}, user=user).form
     for name in form.fields:
         tag, include = both(form[name], label_class="govuk-label--s")
         assert tag == include, name

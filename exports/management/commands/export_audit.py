@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audit.context import acting_as
-from audit.filters import AuditFilterForm
+from audit.filters import AuditFilter
 from audit.models import AuditEntry, ExportKind
 from audit.services import export_record_create
 from exports.audit import audit_csv
@@ -31,12 +31,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         params = {name: options[name] for name in ("from", "to", "response") if options[name] is not None}
-        form = AuditFilterForm(params)
+        filterset = AuditFilter(params, queryset=AuditEntry.objects.all())
+        form = filterset.form
         if not form.is_valid():
             raise CommandError(f"Invalid filter: {form.errors_text()}")
         with acting_as(label=LABEL):
             export_record_create(kind=ExportKind.AUDIT, file_format="csv", filters=form.active_filters(), label=LABEL)
-        content = audit_csv(form.apply(AuditEntry.objects.all()))
+        content = audit_csv(filterset.qs)
         output: Path | None = options["output"]
         if output is None:
             for piece in content:
