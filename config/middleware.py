@@ -6,6 +6,7 @@ from collections.abc import Callable, Iterable
 
 from auditlog.middleware import AuditlogMiddleware as BaseAuditlogMiddleware
 from django.conf import settings
+from django.db import DatabaseError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.views import defaults
 
@@ -66,3 +67,38 @@ class RejectNulMiddleware:
             or _has_nul(headers)
             or (request.path_info.startswith(ADMIN_PREFIX) and _query_has_nul(request.GET))
         )
+
+
+class PrivateNoStoreMiddleware:
+    """Every response to a signed-in user says `Cache-Control: private, no-store`, so that neither a shared cache
+    nor the browser's own keeps a body's drafts, exports or admin pages after the session ends (the back button of a
+    shared computer, a proxy's disk).
+
+    Not the public pages (/published/…) or /healthz, which set their own, nor static files (served before this).
+    A response that already says both is left as it is (Django's never_cache says more).
+    """
+
+    PUBLIC_PREFIXES = ("/published/", "/healthz")
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        path = request.path_info
+        if path.startswith((*self.PUBLIC_PREFIXES, settings.STATIC_URL)):
+            return response
+        directives = {d.split("=", 1)[0].strip().lower() for d in response.get("Cache-Control", "").split(",")}
+        if {"private", "no-store"} <= directives:
+            return response
+        if self._signed_in(request):
+            response["Cache-Control"] = "private, no-store"
+        return response
+
+    @staticmethod
+    def _signed_in(request: HttpRequest) -> bool:
+        user = getattr(request, "user", None)
+        try:
+            return bool(user is not None and user.is_authenticated)
+        except DatabaseError:
+            return True  # cannot tell whose response this is: keep it out of every cache

@@ -57,6 +57,7 @@ MIDDLEWARE = [
     # Before the first middleware that looks anything up (the audit trail's actor: the session), after those that
     # put security headers on every response, its 400 included.
     "config.middleware.RejectNulMiddleware",
+    "config.middleware.PrivateNoStoreMiddleware",  # inside the one above: it reads the session for each response
     "config.middleware.AuditlogMiddleware",  # django-auditlog's, with the client's address as axes reads it
     "axes.middleware.AxesMiddleware",
 ]
