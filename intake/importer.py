@@ -1,4 +1,7 @@
-"""Import inspections from a CSV file: every row is validated before anything is written."""
+"""Import inspections from a CSV file: every row is validated before anything is written.
+
+Each row is checked by `intake.forms.InspectionRowForm` (the Inspection model's own fields and validators); a
+problem is reported as line, column and message, and any problem means nothing is written."""
 
 from __future__ import annotations
 
@@ -8,18 +11,13 @@ import io
 from dataclasses import dataclass, field
 from typing import IO
 
-from dateutil import parser as date_parser
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import transaction
 
 from inspections.models import Force, Inspection, PublicationType
+from intake.forms import InspectionRowForm
 from responses import services
 
 COLUMNS = ("title", "published_on", "publication_types", "forces", "report_url")
-ALL_FORCES = {"all", "all forces"}
-MAX_URL_LENGTH = 500
-_url_validator = URLValidator(schemes=["http", "https"])
 
 
 @dataclass
@@ -53,28 +51,6 @@ class ImportResult:
     @property
     def ok(self) -> bool:
         return not self.problems
-
-
-def parse_date(raw: str) -> dt.date:
-    """Accept ISO dates (2024-09-24) and written ones (24 September 2024, 24/09/2024 read day first)."""
-    text = raw.strip()
-    if not text:
-        raise ValueError("a date is required, e.g. 2024-09-24 or 24 September 2024")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        parsed = date_parser.parse(text, dayfirst=True, default=dt.datetime(1, 1, 1))
-    except (ValueError, OverflowError) as exc:
-        raise ValueError(f"'{text}' is not a real date ({exc}); write it as 2024-09-24 or 24 September 2024") from None
-    if parsed.year == 1:
-        raise ValueError(f"'{text}' has no year; write it as 2024-09-24 or 24 September 2024")
-    return parsed.date()
-
-
-def _split(raw: str) -> list[str]:
-    return [part.strip() for part in raw.split(";") if part.strip()]
 
 
 class InspectionImporter:
@@ -132,67 +108,28 @@ class InspectionImporter:
         before = len(problems)
         if row.get(None):  # type: ignore[call-overload]
             problems.append(RowProblem(line, "-", "more values than columns; quote values that contain commas"))
+        values = {}
         for column in COLUMNS:
-            if "\x00" in (row.get(column) or ""):
+            value = row.get(column) or ""
+            if "\x00" in value:
                 problems.append(RowProblem(line, column, "contains a NUL character; save the file as CSV UTF-8"))
-                row[column] = (row.get(column) or "").replace("\x00", "")
-        title = (row.get("title") or "").strip()
-        if not title:
-            problems.append(RowProblem(line, "title", "the title is empty"))
-        elif len(title) > 300:
-            problems.append(RowProblem(line, "title", f"the title is {len(title)} characters; at most 300"))
-        published_on = None
-        try:
-            published_on = parse_date(row.get("published_on") or "")
-        except ValueError as exc:
-            problems.append(RowProblem(line, "published_on", str(exc)))
-        types: list[PublicationType] = []
-        type_names = _split(row.get("publication_types") or "")
-        if not type_names:
-            problems.append(RowProblem(line, "publication_types", "at least one publication type is required"))
-        for name in type_names:
-            found = self.types.get(name.casefold())
-            if found is None:
-                problems.append(
-                    RowProblem(
-                        line, "publication_types", f"unknown publication type '{name}'; add it in the admin first"
-                    )
-                )
-            else:
-                types.append(found)
-        forces: list[Force] = []
-        force_names = _split(row.get("forces") or "")
-        is_national = any(name.casefold() in ALL_FORCES for name in force_names)
-        if not force_names:
-            problems.append(
-                RowProblem(line, "forces", "at least one force is required (or 'All' for a national report)")
-            )
-        elif is_national:
-            forces = list({f.pk: f for f in self.forces.values()}.values())
-        else:
-            for name in force_names:
-                force = self.forces.get(name.casefold())
-                if force is None:
-                    problems.append(RowProblem(line, "forces", f"unknown force '{name}'"))
-                else:
-                    forces.append(force)
-        report_url = (row.get("report_url") or "").strip()
-        if len(report_url) > MAX_URL_LENGTH:
-            problems.append(
-                RowProblem(line, "report_url", f"the address is {len(report_url)} characters; at most {MAX_URL_LENGTH}")
-            )
-        elif report_url:
-            try:
-                _url_validator(report_url)
-            except ValidationError:
-                problems.append(
-                    RowProblem(
-                        line, "report_url", f"'{report_url[:80]}' is not a web address starting http:// or https://"
-                    )
-                )
-        if len(problems) > before or published_on is None:
+                value = value.replace("\x00", "")
+            values[column] = value
+        form = InspectionRowForm(values, types=self.types, forces=self.forces)
+        if not form.is_valid():
+            problems.extend(RowProblem(line, column, message) for column, message in form.problems(COLUMNS))
+        if len(problems) > before:
             return None
-        return ParsedRow(line, title, published_on, types, forces, is_national, report_url)
+        data = form.cleaned_data
+        return ParsedRow(
+            line,
+            data["title"],
+            data["published_on"],
+            data["publication_types"],
+            data["forces"],
+            data["is_national"],
+            data["report_url"],
+        )
 
     @transaction.atomic
     def save(self, result: ImportResult) -> ImportResult:
