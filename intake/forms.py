@@ -12,44 +12,25 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from dateutil import parser as date_parser
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
+from core.dates import parse_day
 from inspections.models import Force, Inspection, PublicationType
 
 ALL_FORCES = frozenset({"all", "all forces"})
 
 
-def parse_date(raw: str) -> dt.date:
-    """Accept ISO dates (2024-09-24) and written ones (24 September 2024, 24/09/2024 read day first)."""
-    text = raw.strip()
-    if not text:
-        raise ValueError("a date is required, e.g. 2024-09-24 or 24 September 2024")
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        parsed = date_parser.parse(text, dayfirst=True, default=dt.datetime(1, 1, 1))
-    except (ValueError, OverflowError) as exc:
-        raise ValueError(f"'{text}' is not a real date ({exc}); write it as 2024-09-24 or 24 September 2024") from None
-    if parsed.year == 1:
-        raise ValueError(f"'{text}' has no year; write it as 2024-09-24 or 24 September 2024")
-    return parsed.date()
-
-
 class PublicationDayField(forms.DateField):
+    """A publication date as people type it, read by `core.dates.parse_day`: nothing guessed, nothing filled in."""
+
     def to_python(self, value: Any) -> dt.date | None:
         if value in self.empty_values:
             return None
         if isinstance(value, dt.date):
             return value
-        try:
-            return parse_date(str(value))
-        except ValueError as exc:
-            raise ValidationError(str(exc), code="invalid") from None
+        return parse_day(str(value), day_of="publication")
 
 
 def split_names(raw: str) -> list[str]:

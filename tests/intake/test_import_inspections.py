@@ -1,3 +1,4 @@
+import datetime as dt
 from io import StringIO
 from pathlib import Path
 
@@ -130,4 +131,53 @@ def test_all_forces_makes_a_national_report(tmp_path: Path) -> None:
 )
 def test_hostile_files_are_refused_with_a_message(tmp_path: Path, row: str, expected: str) -> None:
     assert expected in run_failing(tmp_path, row)
+    assert Inspection.objects.count() == 0
+
+
+# --- dates: nothing guessed, nothing filled in --------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("2024-09-24", dt.date(2024, 9, 24)),
+        ("24 September 2024", dt.date(2024, 9, 24)),
+        ("24 Sep 2024", dt.date(2024, 9, 24)),
+        ("24 Sept 2024", dt.date(2024, 9, 24)),
+        ("24-Sep-2024", dt.date(2024, 9, 24)),
+        ("24/09/2024", dt.date(2024, 9, 24)),
+        ("24-09-2024", dt.date(2024, 9, 24)),
+        ("29/02/2024", dt.date(2024, 2, 29)),
+    ],
+)
+def test_each_accepted_way_of_writing_a_date_is_read_as_the_same_day(
+    tmp_path: Path, typed: str, expected: dt.date
+) -> None:
+    run(tmp_path, f"Title,{typed},PEEL,Norfolk,\n")
+    assert Inspection.objects.get().published_on == expected
+
+
+def test_a_date_with_slashes_is_read_day_first(tmp_path: Path) -> None:
+    run(tmp_path, "Title,03/04/2017,PEEL,Norfolk,\n")
+    assert Inspection.objects.get().published_on == dt.date(2017, 4, 3)
+
+
+NO_DAY = "give the day of publication (e.g. 24 September 2024)"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("June 2013", f"'June 2013' has no day: {NO_DAY}"),
+        ("2019", f"'2019' has no day: {NO_DAY}"),
+        ("Sept 2022", f"'Sept 2022' has no day: {NO_DAY}"),
+        ("24/09/24", "'24/09/24' has a two-digit year; write the year in full"),
+        ("31/02/2024", "'31/02/2024' is not a real date: February 2024 has 29 days"),
+        ("03/13/2017", "'03/13/2017' is not a real date: there is no month 13 (dates are read day first)"),
+        ("24 Septembre 2024", "'24 Septembre 2024': 'Septembre' is not a month"),
+    ],
+)
+def test_a_date_that_would_have_to_be_guessed_is_refused_with_its_reason_and_nothing_is_imported(
+    tmp_path: Path, typed: str, expected: str
+) -> None:
+    err = run_failing(tmp_path, GOOD + f"Title,{typed},PEEL,Norfolk,\n")
+    assert f"line 4, column published_on: {expected}" in err
     assert Inspection.objects.count() == 0
