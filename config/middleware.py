@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.views import defaults
 
 from config.client_ip import client_ip_address
+from config.views import DATABASE_UNAVAILABLE, service_unavailable
 
 GetResponse = Callable[[HttpRequest], HttpResponse]
 ADMIN_PREFIX = "/admin/"  # config/urls.py
@@ -102,3 +103,22 @@ class PrivateNoStoreMiddleware:
             return bool(user is not None and user.is_authenticated)
         except DatabaseError:
             return True  # cannot tell whose response this is: keep it out of every cache
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database cannot be reached, a view's failure is the 503 page, not a 500.
+
+    A lookup made by a middleware (the session, for the audit trail's actor) fails outside any view: the 500 handler
+    (config.urls.server_error) answers those with the same page.
+    """
+
+    def __init__(self, get_response: GetResponse) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, DATABASE_UNAVAILABLE):
+            return service_unavailable(request, exception)
+        return None

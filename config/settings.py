@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "config.middleware.PrivateNoStoreMiddleware",  # inside the one above: it reads the session for each response
     "config.middleware.AuditlogMiddleware",  # django-auditlog's, with the client's address as axes reads it
     "axes.middleware.AxesMiddleware",
+    "config.middleware.DatabaseUnavailableMiddleware",  # last: the first to see a view's exception
 ]
 
 ROOT_URLCONF = "config.urls"

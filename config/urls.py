@@ -1,3 +1,5 @@
+import sys
+
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
@@ -39,4 +41,9 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
+    # Django calls this while handling the exception: one raised because the database cannot be reached (by a
+    # middleware; config.middleware.DatabaseUnavailableMiddleware answers views') is the 503 page.
+    exception = sys.exception()
+    if isinstance(exception, views.DATABASE_UNAVAILABLE):
+        return views.service_unavailable(request)  # Django logs the exception itself
     return defaults.server_error(request, template_name="errors/500.html")
