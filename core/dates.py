@@ -30,6 +30,25 @@ def long_date(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def a_year_after(day: dt.date) -> dt.date:
+    """The same day a year later (29 February gives 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def refuse_outside(day: dt.date, *, earliest: dt.date, latest: dt.date, what: str) -> None:
+    """Refuse a date before `earliest` or after `latest`, naming the range: `what` names it, e.g. "The publication
+    date"."""
+    if not earliest <= day <= latest:
+        raise ValidationError(
+            f"{what} must be between {long_date(earliest)} and {long_date(latest)}.",
+            code="out_of_range",
+            params={"earliest": earliest, "latest": latest},
+        )
+
+
 # The ways a day may be typed. Each names the day, the month and the year in full, so nothing is guessed: "03/04/2017"
 # is 3 April (read day first, as in the UK), and a date without its day, or with a two-digit year, is refused.
 MONTH_NAMES = (

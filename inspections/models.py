@@ -1,12 +1,26 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.context import current_reason
+from core.dates import a_year_after, refuse_outside
+
+EARLIEST_PUBLICATION = dt.date(2000, 1, 1)
+
+
+def validate_published_on(day: dt.date) -> None:
+    """A report's publication date is one that can be real: not before 2000, not more than a year from today.
+
+    Anything outside is a slip of the keyboard (year 1, year 9999), and the deadlines of a date near the end of the
+    calendar cannot even be computed."""
+    latest = a_year_after(timezone.localdate())
+    refuse_outside(day, earliest=EARLIEST_PUBLICATION, latest=latest, what="The publication date")
 
 
 class Force(models.Model):
@@ -78,7 +92,9 @@ class Inspection(models.Model):
     """An HMICFRS report. A public fact, shared by every body whose force it concerns."""
 
     title = models.CharField(max_length=300)
-    published_on = models.DateField(help_text="The day HMICFRS published the report. Day 1 of the 56 days.")
+    published_on = models.DateField(
+        help_text="The day HMICFRS published the report. Day 1 of the 56 days.", validators=[validate_published_on]
+    )
     publication_types = models.ManyToManyField(PublicationType, related_name="inspections", blank=True)
     forces = models.ManyToManyField(Force, related_name="inspections", blank=True)
     is_national = models.BooleanField(

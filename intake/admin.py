@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from core.admin import RoleAdminMixin
 from inspections.admin import PublishedYearFilter
 from inspections.models import Finding, Grade, Inspection
+from intake.forms import PublicationDayField
 from responses import services
 
 
@@ -70,6 +71,8 @@ class InspectionAdminForm(forms.ModelForm):
     class Meta:
         model = Inspection
         fields = "__all__"
+        # The importer's reading of a date, so the admin does not quietly read 24/09/24 as 2024 either.
+        field_classes = {"published_on": PublicationDayField}
 
     def clean(self) -> dict[str, Any]:
         super().clean()

@@ -1,8 +1,10 @@
 import datetime as dt
+from collections.abc import Iterator
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from audit.models import AuditEntry
@@ -181,3 +183,31 @@ def test_a_date_that_would_have_to_be_guessed_is_refused_with_its_reason_and_not
     err = run_failing(tmp_path, GOOD + f"Title,{typed},PEEL,Norfolk,\n")
     assert f"line 4, column published_on: {expected}" in err
     assert Inspection.objects.count() == 0
+
+
+# --- bounds: a publication date that can be real ------------------------------------------------------------------
+TODAY = dt.date(2025, 3, 10)
+OUT_OF_RANGE = "The publication date must be between 1 January 2000 and 10 March 2026."
+
+
+@pytest.fixture
+def today() -> Iterator[dt.date]:
+    with time_machine.travel(dt.datetime(2025, 3, 10, 12, tzinfo=dt.UTC), tick=False):
+        yield TODAY
+
+
+@pytest.mark.parametrize("typed", ["9999-12-31", "0001-01-01", "31/12/1999", "11/03/2026"])
+def test_a_publication_date_outside_the_allowed_range_is_refused_naming_the_range(
+    tmp_path: Path, today: dt.date, typed: str
+) -> None:
+    err = run_failing(tmp_path, GOOD + f"Title,{typed},PEEL,Norfolk,\n")
+    assert f"line 4, column published_on: {OUT_OF_RANGE}" in err
+    assert Inspection.objects.count() == 0
+
+
+def test_the_first_and_last_days_of_the_allowed_range_are_accepted(tmp_path: Path, today: dt.date) -> None:
+    run(tmp_path, "First,2000-01-01,PEEL,Norfolk,\nLast,2026-03-10,PEEL,Norfolk,\n")
+    assert sorted(Inspection.objects.values_list("published_on", flat=True)) == [
+        dt.date(2000, 1, 1),
+        dt.date(2026, 3, 10),
+    ]
