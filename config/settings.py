@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates, for FORM_RENDERER reading the project's templates
     "audit",  # before "auditlog": its refusing `auditlogflush` must shadow django-auditlog's
     "auditlog",
     "axes",
@@ -82,6 +83,8 @@ TEMPLATES = [
         },
     },
 ]
+# Every form field through the GOV.UK form group (templates/includes/field.html): `{{ field.as_field_group }}`.
+FORM_RENDERER = "core.forms.FormRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
