@@ -215,7 +215,7 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Section 55 Tracker <s55-trac
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 _EMAIL_HOST = env_str("EMAIL_HOST")
 # Files for development (DEBUG) or when asked (MAIL_TO_FILES=1); otherwise SMTP to EMAIL_HOST or a local relay —
-# `check --deploy` rejects the file backend (mail.E001).
+# `check --deploy` rejects the file backend (notifications.E001). One complete file per message, written atomically.
 if _EMAIL_HOST or not env_bool("MAIL_TO_FILES", DEBUG):
     MAILERS = {
         "default": {
@@ -233,7 +233,7 @@ if _EMAIL_HOST or not env_bool("MAIL_TO_FILES", DEBUG):
 else:
     MAILERS = {
         "default": {
-            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "BACKEND": "notifications.mail_backends.AtomicFileEmailBackend",
             "OPTIONS": {"file_path": str(VAR_DIR / "mail")},
         }
     }
