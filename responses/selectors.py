@@ -432,16 +432,17 @@ def days_left_text(days: int) -> str:
 
 @dataclass(frozen=True)
 class DashboardRow:
-    """One dashboard row, every cell already text: a page of 25 renders without a template lookup per cell."""
+    """One dashboard row: the values its cells show, which the template formats."""
 
     url: str
     title: str
     publication_types: str
     body: str
-    published: str
-    deadline: str
-    statutory_last_day: str
-    timing: str
+    published: dt.date  # the inspection's publication
+    deadline: dt.date
+    statutory_last_day: dt.date
+    days_left: int | None  # while the response is open
+    response_published: dt.date | None  # once it is closed
     status_label: str
     status_modifier: str
     checklist_done: int
@@ -453,12 +454,6 @@ def dashboard_rows(responses: Any, *, today: dt.date) -> list[DashboardRow]:
     """The rows of a page of `dashboard_responses`."""
     rows = []
     for response in responses:
-        if response.is_open:
-            timing = days_left_text(response.days_left(today))
-        elif response.published_on:
-            timing = f"Published {_short_date(response.published_on)}"
-        else:
-            timing = ""
         label, modifier = status_key(response, today)
         owner = response.owner
         rows.append(
@@ -467,10 +462,11 @@ def dashboard_rows(responses: Any, *, today: dt.date) -> list[DashboardRow]:
                 title=response.inspection.title,
                 publication_types=response.publication_type_names or "",
                 body=response.body.display_name,
-                published=_short_date(response.inspection.published_on),
-                deadline=_short_date(response.deadline),
-                statutory_last_day=_short_date(response.statutory_last_day),
-                timing=timing,
+                published=response.inspection.published_on,
+                deadline=response.deadline,
+                statutory_last_day=response.statutory_last_day,
+                days_left=response.days_left(today) if response.is_open else None,
+                response_published=None if response.is_open else response.published_on,
                 status_label=label,
                 status_modifier=modifier,
                 checklist_done=response.checklist_done,
@@ -479,10 +475,6 @@ def dashboard_rows(responses: Any, *, today: dt.date) -> list[DashboardRow]:
             )
         )
     return rows
-
-
-def _short_date(day: dt.date | None) -> str:
-    return dateformat.format(day, "j M Y") if day else ""  # as the template filter {{ day|date:"j M Y" }}
 
 
 @dataclass(frozen=True)
