@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.db.models import QuerySet
 from django.http import HttpRequest
 
-from core.admin import NationalOnlyAdmin, RoleAdminMixin, staff_user
+from core.admin import NationalOnlyAdmin
 from inspections.models import Force, Inspection, LocalPolicingBody, PublicationType
 
 
@@ -41,11 +41,8 @@ class LocalPolicingBodyAdmin(NationalOnlyAdmin):
 
 
 @admin.register(PublicationType)
-class PublicationTypeAdmin(RoleAdminMixin, admin.ModelAdmin):
+class PublicationTypeAdmin(NationalOnlyAdmin):
+    """Shared by every body's inspections: renaming or deleting one changes other bodies' records."""
+
     search_fields = ("name",)
     prepopulated_fields = {"slug": ("name",)}
-
-    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
-        return staff_user(request).is_active and staff_user(request).can_administer()
-
-    has_change_permission = has_add_permission  # type: ignore[assignment]

@@ -6,23 +6,39 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html_join
 
 from core.admin import NationalOnlyAdmin, RoleAdminMixin
 from inspections.admin import PublishedYearFilter
-from responses import deadlines, services
+from responses import services
 from responses.models import OVERDUE, ChecklistItem, ChecklistStep, FindingResponse, Response
-from responses.rules import publication_problems
+
+
+class FindingResponseForm(forms.ModelForm):
+    class Meta:
+        model = FindingResponse
+        fields = ("explanation",)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk and "explanation" in self.changed_data:
+            try:
+                services.validate_explanation(self.instance, cleaned.get("explanation", ""))
+            except ValidationError as error:
+                self.add_error(None, error)
+        return cleaned
 
 
 class FindingResponseInline(RoleAdminMixin, admin.StackedInline):
     model = FindingResponse
+    form = FindingResponseForm
     extra = 0
     can_delete = False
     fields = ("finding_text", "explanation", "progress")
-    readonly_fields = ("finding_text",)
+    # Progress changes with a dated note, on the finding's page: its history is append-only.
+    readonly_fields = ("finding_text", "progress")
     verbose_name = "explanation (s55(5B))"
     verbose_name_plural = "Explanations of recommendations and areas for improvement (s55(5B))"
 
@@ -46,8 +62,12 @@ class ChecklistItemForm(forms.ModelForm):
         if was_done and not cleaned.get("done_on") and not cleaned.get("note", "").strip():
             self.add_error("note", "Say why this step is no longer done.")
         done_on = cleaned.get("done_on")
-        if done_on and done_on > timezone.localdate():
-            self.add_error("done_on", "The date a step was done cannot be in the future.")
+        response = getattr(self.instance, "response", None)
+        if done_on and response is not None:
+            try:
+                services.validate_done_on(response, done_on)
+            except ValidationError as error:
+                self.add_error(None, error)
         return cleaned
 
 
@@ -62,36 +82,52 @@ class ChecklistItemInline(RoleAdminMixin, admin.TabularInline):
     verbose_name_plural = "For office use only: checklist"
 
 
+STALE = (
+    "Someone else saved a change to this response after you opened it, so nothing was saved. What you typed is "
+    "still below: open the response again in another tab to see the saved text, then save here to overwrite it."
+)
+
+
 class ResponseAdminForm(forms.ModelForm):
+    """The admin's change form. It carries the response's version like every staff page, refuses a stale save, and
+    shows the errors of the service that saves it (responses.services.response_update)."""
+
+    # The version the form was loaded with (not "version": that is the model's own, non-editable field).
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput)
+
     class Meta:
         model = Response
-        fields = "__all__"
+        fields = services.DETAIL_FIELDS
         widgets = {"deadline_override_reason": forms.Textarea(attrs={"rows": 2})}
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["loaded_version"].initial = self.instance.version
+
+    def changes(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.changed_data if name in services.DETAIL_FIELDS}
+
     def clean(self) -> dict[str, Any]:
-        super().clean()
-        cleaned = self.cleaned_data
-        if self.instance.pk and "comments_due" in cleaned:
-            try:
-                services.validate_comments_due(self.instance, cleaned["comments_due"])
-            except ValidationError as exc:
-                self.add_error(None, exc)
-        if (
-            self.instance.pk
-            and self.instance.deadline_overridden
-            and "deadline" not in self.changed_data
-            and not cleaned.get("deadline_override_reason", "").strip()
-        ):
-            self.add_error(
-                "deadline_override_reason",
-                "The deadline is overridden, so it needs a reason. "
-                "To go back to the form date, set the deadline to it.",
-            )
-        if self.instance.pk and "deadline" in self.changed_data and cleaned.get("deadline"):
-            computed = deadlines.form_deadline(self.instance.inspection.published_on)
-            if cleaned["deadline"] != computed and not cleaned.get("deadline_override_reason", "").strip():
-                self.add_error("deadline_override_reason", "Overriding the deadline needs a reason.")
+        cleaned = super().clean() or {}
+        if not self.instance.pk or self.errors:
+            return cleaned
+        stored = Response.objects.select_related("inspection").get(pk=self.instance.pk)
+        if cleaned.get("loaded_version") != stored.version:
+            # Shown again with the current version: saving again overwrites deliberately.
+            data = self.data.copy()  # type: ignore[attr-defined]
+            data["loaded_version"] = str(stored.version)
+            self.data = data
+            raise ValidationError(STALE)
+        try:
+            services.validate_response_changes(stored, self.changes())
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
+
+    def _post_clean(self) -> None:
+        # The model's own checks run in the service, on the stored response with these changes.
+        pass
 
 
 class ResponseStatusFilter(admin.SimpleListFilter):
@@ -150,7 +186,7 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
     )
     actions = ["mark_ready"]
     fieldsets = (
-        (None, {"fields": ("inspection", "body", "owner", "status")}),
+        (None, {"fields": ("inspection", "body", "owner", "status", "loaded_version")}),
         (
             "Dates",
             {
@@ -242,44 +278,58 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
     def published_page(self, obj: Response) -> str:
         return f"/published/{obj.slug}/" if obj.slug else "Not published yet"
 
+    # --- saving: every change goes through responses.services, in the admin's one transaction -----------------
     def save_model(self, request: HttpRequest, obj: Response, form: forms.ModelForm, change: bool) -> None:
-        if change and "deadline" in form.changed_data:
-            new_deadline = obj.deadline
-            reason = form.cleaned_data.get("deadline_override_reason", "")
-            obj.deadline = form.initial["deadline"]
-            obj.deadline_override_reason = form.initial.get("deadline_override_reason", "")
-            super().save_model(request, obj, form, change)
-            if new_deadline == deadlines.form_deadline(obj.inspection.published_on):
-                services.response_restore_deadline(response=obj, reason=reason or "Deadline set back to the form date")
-            else:
-                services.response_override_deadline(response=obj, deadline=new_deadline, reason=reason)
-        else:
-            obj.version += 1
-            super().save_model(request, obj, form, change)
+        assert isinstance(form, ResponseAdminForm)
+        stored = Response.objects.get(pk=obj.pk)
+        self._was_ready = stored.ready_at is not None
+        services.response_update(
+            response=stored, changes=form.changes(), expected_version=form.cleaned_data["loaded_version"]
+        )
+        obj.refresh_from_db()
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        if formset.model is ChecklistItem:
-            for item_form in formset.forms:
-                item = item_form.instance
-                if not item_form.has_changed():
-                    continue
-                if item.done_on and (not item.done_by_id or "done_on" in item_form.changed_data):
-                    item.done_by = request.user
-                if not item.done_on:
-                    item.done_by = None
-                    item._change_reason = item.note
-        super().save_formset(request, form, formset, change)
+        response = Response.objects.get(pk=form.instance.pk)
+        # What formset.save() would have recorded, for the admin's change message.
+        formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        for row in formset.forms:
+            if not row.has_changed() or not row.is_valid():
+                continue
+            data = row.cleaned_data
+            if row.instance.pk:
+                formset.changed_objects.append((row.instance, row.changed_data))
+            else:
+                formset.new_objects.append(row.instance)
+            if formset.model is FindingResponse:
+                services.finding_response_explain(finding_response=row.instance, explanation=data["explanation"])
+            elif formset.model is ChecklistItem and data.get("done_on"):
+                services.checklist_tick(
+                    response=response,
+                    step=data["step"],
+                    user=request.user,
+                    done_on=data["done_on"],
+                    evidence_url=data.get("evidence_url", ""),
+                    evidence_reference=data.get("evidence_reference", "").strip(),
+                    note=data.get("note", "").strip(),
+                )
+            elif formset.model is ChecklistItem and row.initial.get("done_on"):
+                services.checklist_untick(response=response, step=data["step"], reason=data.get("note", ""))
 
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
-        response = form.instance
-        if response.ready_at and not response.published_on and publication_problems(response):
-            services.response_unmark_ready(response=response)
+        response = Response.objects.get(pk=form.instance.pk)
+        if getattr(self, "_was_ready", False) and response.ready_at is None:
             self.message_user(request, "No longer ready to publish: the s55 checks fail again.", messages.WARNING)
-        else:
-            services.response_sync_status(response=response)
 
-    @admin.action(description="Mark ready to publish (runs the s55 checks)")
+    def changeform_view(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return super().changeform_view(request, *args, **kwargs)
+        except services.EditConflict:
+            # Saved by someone else between the form's checks and its save (the checks catch every other case).
+            self.message_user(request, STALE, messages.ERROR)
+            return HttpResponseRedirect(request.get_full_path())
+
+    @admin.action(description="Mark ready to publish (runs the s55 checks)", permissions=["change"])
     def mark_ready(self, request: HttpRequest, queryset: QuerySet) -> None:
         for response in queryset:
             try:

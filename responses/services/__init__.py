@@ -11,7 +11,7 @@ nothing is written and `EditConflict` is raised, so the page can show the confli
 """
 
 from responses.services._base import EditConflict, response_sync_status
-from responses.services.checklist import checklist_tick, checklist_untick
+from responses.services.checklist import checklist_tick, checklist_untick, validate_done_on
 from responses.services.comments import COMMENT_FIELDS, response_set_owner, response_update_comments
 from responses.services.creation import (
     bodies_to_respond,
@@ -28,12 +28,18 @@ from responses.services.dates import (
     response_set_comments_due,
     validate_comments_due,
 )
-from responses.services.explanations import finding_response_add_update, finding_response_explain
+from responses.services.details import DETAIL_FIELDS, response_update, validate_response_changes
+from responses.services.explanations import (
+    finding_response_add_update,
+    finding_response_explain,
+    validate_explanation,
+)
 from responses.services.publishing import response_mark_ready, response_publish, response_unmark_ready
 from responses.services.tally import status_tally_compact, status_tally_recount
 
 __all__ = [
     "COMMENT_FIELDS",
+    "DETAIL_FIELDS",
     "MAX_OVERRIDE_DAYS",
     "EditConflict",
     "bodies_to_respond",
@@ -54,8 +60,12 @@ __all__ = [
     "response_sync_findings",
     "response_sync_status",
     "response_unmark_ready",
+    "response_update",
     "response_update_comments",
     "status_tally_compact",
     "status_tally_recount",
     "validate_comments_due",
+    "validate_done_on",
+    "validate_explanation",
+    "validate_response_changes",
 ]

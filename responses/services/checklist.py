@@ -12,6 +12,13 @@ from responses.models import ChecklistItem, ChecklistStep, Response
 from responses.services._base import editing, save_response
 
 
+def validate_done_on(response: Response, done_on: dt.date) -> None:
+    """A step is done on a real day: not in the future, not before the report it follows was published."""
+    refuse_future(done_on, field="done_on", what="The date a step was done")
+    if done_on < response.inspection.published_on:
+        raise ValidationError({"done_on": "The date a step was done cannot be before the report was published."})
+
+
 def checklist_tick(
     *,
     response: Response,
@@ -24,9 +31,7 @@ def checklist_tick(
     expected_version: int | None = None,
 ) -> ChecklistItem:
     with editing(response, expected_version):
-        refuse_future(done_on, field="done_on", what="The date a step was done")
-        if done_on < response.inspection.published_on:
-            raise ValidationError({"done_on": "The date a step was done cannot be before the report was published."})
+        validate_done_on(response, done_on)
         item, _ = ChecklistItem.objects.get_or_create(response=response, step=step)
         item.done_on = done_on
         item.done_by = user if getattr(user, "is_authenticated", False) else None

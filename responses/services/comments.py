@@ -12,7 +12,7 @@ from responses.models import COMMENT_FIELDS, Response
 from responses.services._base import editing, refuse_if_published_and_failing, save_response
 
 
-def _validate_comments(values: dict[str, Any], published: dt.date) -> None:
+def validate_comments(values: dict[str, Any], published: dt.date) -> None:
     errors: dict[str, str] = {}
     invited, received = values["cc_invited_on"], values["cc_comments_received_on"]
     if invited and invited < published:
@@ -42,7 +42,7 @@ def response_update_comments(*, response: Response, expected_version: int | None
         values = {name: values.get(name, getattr(response, name)) for name in COMMENT_FIELDS}
         for name in ("cc_comments", "body_comments", "response_to_cc"):
             values[name] = values[name].strip()
-        _validate_comments(values, response.inspection.published_on)
+        validate_comments(values, response.inspection.published_on)
         changed = [name for name in COMMENT_FIELDS if getattr(response, name) != values[name]]
         for name in changed:
             setattr(response, name, values[name])

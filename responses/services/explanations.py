@@ -11,16 +11,24 @@ from responses.models import FindingResponse, FindingUpdate, Progress
 from responses.services._base import editing, save_response
 
 
+def validate_explanation(finding_response: FindingResponse, explanation: str) -> None:
+    if (
+        not explanation.strip()
+        and finding_response.finding.needs_explanation
+        and finding_response.response.published_on
+    ):
+        raise ValidationError(
+            {"explanation": "This response is published: every recommendation must keep its explanation (s55(5B))."}
+        )
+
+
 def finding_response_explain(
     *, finding_response: FindingResponse, explanation: str, expected_version: int | None = None
 ) -> FindingResponse:
     response = finding_response.response
     with editing(response, expected_version):
         explanation = explanation.strip()
-        if not explanation and finding_response.finding.needs_explanation and response.published_on:
-            raise ValidationError(
-                {"explanation": "This response is published: every recommendation must keep its explanation (s55(5B))."}
-            )
+        validate_explanation(finding_response, explanation)
         finding_response.explanation = explanation
         finding_response.save()
         save_response(response)

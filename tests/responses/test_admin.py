@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def response_form_data(response: Response, **overrides: Any) -> dict[str, Any]:
     data: dict[str, Any] = {
+        "loaded_version": str(response.version),
         "owner": "",
         "deadline": response.deadline.isoformat(),
         "deadline_override_reason": response.deadline_override_reason,
