@@ -7,7 +7,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Reminders and calendar feeds"
 
     def ready(self) -> None:
-        from notifications import mail_backends  # noqa: F401 - registers its deploy check
+        from notifications import checks, mail_backends  # noqa: F401 - register their checks
         from notifications.schedules import on_post_migrate
 
         # The django-q2 Schedule of the reminder sweep exists after every `migrate` (make run migrates).

@@ -48,6 +48,7 @@ def production(**extra: str) -> dict[str, str]:
         "DEBUG": "0",
         "SECRET_KEY": secrets.token_urlsafe(64),  # 86 characters, as `check --deploy` wants 50+ with 5+ distinct
         "ALLOWED_HOSTS": "s55.example",
+        "SITE_URL": "https://s55.example",
         "SECURE": "1",
         **extra,
     }
