@@ -17,8 +17,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils import dateformat, timezone
-from django.utils.text import Truncator, capfirst
+from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditEntry
@@ -178,20 +177,6 @@ class TimelineChange:
     label: str
     old: str
     new: str
-    # As the page shows them, worked out once here rather than by template filters on every view.
-    shown_label: str = field(init=False)
-    shown_old: str = field(init=False)
-    shown_new: str = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "shown_label", capfirst(self.label))
-        object.__setattr__(self, "shown_old", _shortened(self.old))
-        object.__setattr__(self, "shown_new", _shortened(self.new))
-
-
-def _shortened(text: str, length: int = 140) -> str:
-    """As {{ text|truncatechars:140 }}; a text no longer than that is returned as it is without reading it through."""
-    return text if len(text) <= length else Truncator(text).chars(length)
 
 
 @dataclass(frozen=True)
@@ -201,13 +186,6 @@ class TimelineEntry:
     title: str
     changes: list[TimelineChange]
     reason: str
-    when_iso: str = field(init=False)  # <time datetime="...">
-    when_text: str = field(init=False)  # "1 October 2024 at 09:15", UK time
-
-    def __post_init__(self) -> None:
-        local = timezone.localtime(self.timestamp)
-        object.__setattr__(self, "when_iso", local.isoformat())
-        object.__setattr__(self, "when_text", dateformat.format(local, r"j F Y \a\t H:i"))
 
 
 _ACTIONS = {
