@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from audit.models import AuditEntry, AuditEntryQuerySet
+from audit.models import AuditEntry, AuditEntryQuerySet, ExportRecord
 from core.scoping import scope_to_body
 
 
@@ -16,3 +16,8 @@ def audit_entries_for_user(user: Any) -> AuditEntryQuerySet:
     responses' dates, each recorded with the body and the reason).
     """
     return scope_to_body(AuditEntry.objects.all(), user)
+
+
+def exports_taken_since(user: Any, since: Any) -> int:
+    """How many exports `user` has taken since `since` (for the per-user export limit)."""
+    return ExportRecord.objects.filter(user_id=user.pk, created_at__gte=since).count()

@@ -267,6 +267,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
+# Exports per user: at most EXPORT_LIMIT within EXPORT_LIMIT_MINUTES, then a 429 page until the window moves on.
+EXPORT_LIMIT = env_int("EXPORT_LIMIT", 30)
+EXPORT_LIMIT_MINUTES = env_int("EXPORT_LIMIT_MINUTES", 10)
+
 # --- The domain's own knobs --------------------------------------------------------------------
 # s55(4): the body sets the date by which the chief constable's comments are due.
 S55_COMMENTS_DUE_DAYS = env_int("S55_COMMENTS_DUE_DAYS", 28)

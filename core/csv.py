@@ -26,7 +26,28 @@ XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml
 # return count because some spreadsheets skip them and then read the `=` that follows. A leading apostrophe is the
 # spreadsheet convention for "this is text" (OWASP's recommendation); the value stays readable and is never evaluated.
 # Only text is neutralised: numbers we computed (days_left, a negative number) and dates are written as they are.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+ASCII_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Spreadsheets that normalise text (NFKC) read these as the signs above: full-width, small, superscript and subscript
+# forms. Every character whose NFKC form begins with one of "=+-@" (tests/core/test_csv_formula_injection.py checks
+# the list against the whole of Unicode).
+LOOK_ALIKE_TRIGGERS = (
+    "\u207a",  # ⁺ superscript plus
+    "\u207c",  # ⁼ superscript equals
+    "\u208a",  # ₊ subscript plus
+    "\u208c",  # ₌ subscript equals
+    "\u2a75",  # ⩵ two consecutive equals signs
+    "\u2a76",  # ⩶ three consecutive equals signs
+    "\ufb29",  # ﬩ Hebrew alternative plus sign
+    "\ufe62",  # ﹢ small plus
+    "\ufe63",  # ﹣ small hyphen-minus
+    "\ufe66",  # ﹦ small equals
+    "\ufe6b",  # ﹫ small commercial at
+    "\uff0b",  # ＋ full-width plus
+    "\uff0d",  # － full-width hyphen-minus
+    "\uff1d",  # ＝ full-width equals
+    "\uff20",  # ＠ full-width commercial at
+)
+FORMULA_TRIGGERS = ASCII_TRIGGERS + LOOK_ALIKE_TRIGGERS
 
 
 def neutralise(value: str) -> str:

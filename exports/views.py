@@ -7,17 +7,21 @@ then stream. Nothing is read into memory whole.
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponseBase, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, HttpResponseBase, StreamingHttpResponse
+from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from accounts.http import AuthenticatedHttpRequest
 from audit.filters import AuditFilter
 from audit.models import ExportKind
-from audit.selectors import audit_entries_for_user
+from audit.selectors import audit_entries_for_user, exports_taken_since
 from audit.services import export_record_create
 from core.csv import CSV_CONTENT_TYPE, XLSX_CONTENT_TYPE
 from exports.audit import audit_csv
@@ -29,9 +33,26 @@ from responses.models import Response
 NO_STORE = "private, no-store"
 
 
+def _over_limit(request: AuthenticatedHttpRequest) -> HttpResponse | None:
+    """A 429 page once the user has taken EXPORT_LIMIT exports within EXPORT_LIMIT_MINUTES, else None.
+
+    Every export writes an export record and an audit entry: the limit keeps a stuck script or a held-down key from
+    filling the audit trail. Counted from the export records, so it holds across every web process."""
+    window = dt.timedelta(minutes=settings.EXPORT_LIMIT_MINUTES)
+    now = timezone.now()
+    if exports_taken_since(request.user, now - window) < settings.EXPORT_LIMIT:
+        return None
+    context = {"limit": settings.EXPORT_LIMIT, "minutes": settings.EXPORT_LIMIT_MINUTES, "retry_at": now + window}
+    page = render(request, "errors/429.html", context, status=429)
+    page["Retry-After"] = str(int(window.total_seconds()))
+    return page
+
+
 @login_required
 @require_GET
-def export_register(request: HttpRequest, file_format: str = "csv") -> HttpResponseBase:
+def export_register(request: AuthenticatedHttpRequest, file_format: str = "csv") -> HttpResponseBase:
+    if refused := _over_limit(request):
+        return refused
     today = timezone.localdate()
     filterset = ResponseFilter(
         request.GET, queryset=Response.objects.for_user(request.user), user=request.user, today=today
@@ -54,7 +75,9 @@ def export_register(request: HttpRequest, file_format: str = "csv") -> HttpRespo
 
 @login_required
 @require_GET
-def export_audit(request: HttpRequest) -> StreamingHttpResponse:
+def export_audit(request: AuthenticatedHttpRequest) -> HttpResponseBase:
+    if refused := _over_limit(request):
+        return refused
     filterset = AuditFilter(request.GET, queryset=audit_entries_for_user(request.user))
     form, entries = filterset.form, filterset.qs
     export_record_create(kind=ExportKind.AUDIT, file_format="csv", filters=form.active_filters(), user=request.user)

@@ -1,9 +1,11 @@
-"""Every export neutralises cells a spreadsheet would read as a formula (exports/register.py::neutralise)."""
+"""Every export neutralises cells a spreadsheet would read as a formula (core/csv.py::neutralise)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import sys
+import unicodedata
 
 import pytest
 from openpyxl import load_workbook
@@ -25,6 +27,11 @@ HOSTILE = [
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
     "\r=1+1",
+    "＝HYPERLINK(\"https://evil.example/\")",  # full-width equals
+    "＋1",
+    "－2",
+    "＠SUM(1+1)",
+    "﹦1+1",  # small equals
 ]
 TODAY = dt.date(2024, 11, 10)
 
@@ -32,6 +39,16 @@ TODAY = dt.date(2024, 11, 10)
 @pytest.mark.parametrize("value", HOSTILE)
 def test_neutralise_prefixes_an_apostrophe(value: str) -> None:
     assert neutralise(value) == "'" + value
+
+
+def test_every_character_a_spreadsheet_normalises_to_a_formula_sign_is_a_trigger() -> None:
+    signs = set("=+-@")
+    look_alikes = {
+        char
+        for char in map(chr, range(sys.maxunicode + 1))
+        if char not in signs and unicodedata.normalize("NFKC", char)[:1] in signs
+    }
+    assert look_alikes <= set(FORMULA_TRIGGERS)
 
 
 @pytest.mark.parametrize("value", ["PEEL 2023–2025", "2024-09-24", "", "a=b", "'=already quoted", " =1"])
