@@ -15,7 +15,9 @@ from core.admin import RoleAdminMixin
 from inspections.admin import PublishedYearFilter
 from inspections.models import Finding, Grade, Inspection
 from intake.forms import PublicationDayField
+from intake.selectors import inspection_matching
 from responses import services
+from responses.models import Response
 
 
 def may_change_inspection(request: HttpRequest, obj: Inspection | None) -> bool:
@@ -83,6 +85,21 @@ class InspectionAdminForm(forms.ModelForm):
             and not cleaned.get("correction_reason", "").strip()
         ):
             self.add_error("correction_reason", "Say why the publication date is being corrected.")
+        title, published_on = cleaned.get("title"), cleaned.get("published_on")
+        if title and published_on and (not self.instance.pk or {"title", "published_on"} & set(self.changed_data)):
+            same = inspection_matching(title=title, published_on=published_on, exclude_pk=self.instance.pk)
+            if same is not None:
+                self.add_error(
+                    "title",
+                    f"This inspection is already recorded: {same}. Titles are compared ignoring case, spacing and "
+                    "the kind of dash.",
+                )
+        # An inspection about no force opens no response: nobody would be reminded to answer it.
+        if "forces" in cleaned and not cleaned["forces"] and not cleaned.get("is_national"):
+            self.add_error(
+                "forces",
+                "Choose the forces this report is about, or tick “Is national” for a national report.",
+            )
         return cleaned
 
 
@@ -148,6 +165,22 @@ class InspectionAdmin(InspectionScopedMixin, admin.ModelAdmin):
     def save_related(self, request: HttpRequest, form: forms.ModelForm, formsets: Any, change: bool) -> None:
         super().save_related(request, form, formsets, change)
         created = services.inspection_sync_responses(inspection=form.instance)
-        if created:
-            names = ", ".join(r.body.display_name for r in created)
-            self.message_user(request, f"Created {len(created)} response(s): {names}.", messages.SUCCESS)
+        self.message_user(request, *responses_message(form.instance, created))
+
+
+def responses_message(inspection: Inspection, created: list[Response]) -> tuple[str, int]:
+    """What saving the inspection did to its responses: the ones it created, or why there are none."""
+    if created:
+        names = ", ".join(r.body.display_name for r in created)
+        return f"Created {len(created)} response(s): {names}.", messages.SUCCESS
+    if not inspection.forces.exists():
+        return (
+            "No response was created: the report names no force. Choose the forces that are its subjects, and "
+            "their bodies' responses are opened.",
+            messages.WARNING,
+        )
+    responding = services.bodies_to_respond(inspection)
+    if responding:
+        names = ", ".join(body.display_name for body in responding)
+        return f"No new response was needed: every body concerned already has one ({names}).", messages.INFO
+    return "No response was created: no active body's force is a subject of this report.", messages.WARNING

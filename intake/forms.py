@@ -9,15 +9,16 @@ force. The row's problems are the form's errors, keyed by column.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 
-from core.dates import parse_day
+from core.dates import long_date, parse_day
 from inspections.models import Force, Inspection, PublicationType
+from intake.selectors import inspection_matching
 
 ALL_FORCES = frozenset({"all", "all forces"})
 
@@ -72,8 +73,19 @@ class NamesField(forms.Field):
         return list(found.values())
 
 
+FindRecorded = Callable[[str, dt.date], Inspection | None]
+
+
+def _find_recorded(title: str, published_on: dt.date) -> Inspection | None:
+    return inspection_matching(title=title, published_on=published_on)
+
+
 class InspectionRowForm(forms.ModelForm):
-    """One CSV row: title, published_on, publication_types, forces, report_url."""
+    """One CSV row: title, published_on, publication_types, forces, report_url.
+
+    A row that repeats a recorded inspection (`intake.selectors`) is a problem, unless its title is exactly the
+    recorded one's: then it is a re-import, `recorded` is that inspection, and importing it changes nothing.
+    """
 
     class Meta:
         model = Inspection
@@ -92,8 +104,10 @@ class InspectionRowForm(forms.ModelForm):
         *,
         types: Mapping[str, PublicationType],
         forces: Mapping[str, Force],
+        find_recorded: FindRecorded | None = None,
     ) -> None:
         super().__init__(data)
+        self.find_recorded = find_recorded or _find_recorded
         self.recorded: Inspection | None = None
         self.fields["publication_types"] = NamesField(
             choices=types,
@@ -114,11 +128,20 @@ class InspectionRowForm(forms.ModelForm):
         cleaned["is_national"] = any(name.casefold() in ALL_FORCES for name in names)
         title, published_on = cleaned.get("title"), cleaned.get("published_on")
         if title and published_on:
-            self.recorded = Inspection.objects.filter(title=title, published_on=published_on).first()
+            match = self.find_recorded(title, published_on)
+            if match is not None and match.title == title:
+                self.recorded = match
+            elif match is not None:
+                self.add_error(
+                    "title",
+                    f"the same inspection as '{match.title}' ({long_date(match.published_on)}), which is already "
+                    "recorded (titles are compared ignoring case, spacing and the kind of dash); leave this row out, "
+                    "or correct the recorded one in the admin",
+                )
         return cleaned
 
     def validate_constraints(self) -> None:
-        # A row already recorded with this title and date is a re-import, which changes nothing: not a problem.
+        # A row recorded with exactly this title and date is a re-import, which changes nothing: not a problem.
         if self.recorded is None:
             super().validate_constraints()
 

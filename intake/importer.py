@@ -1,7 +1,9 @@
 """Import inspections from a CSV file: every row is validated before anything is written.
 
 Each row is checked by `intake.forms.InspectionRowForm` (the Inspection model's own fields and validators); a
-problem is reported as line, column and message, and any problem means nothing is written."""
+problem is reported as line, column and message, and any problem means nothing is written. A row that repeats
+another row, or a recorded inspection (the same day, the same title but for case, spacing and dash style), is a
+problem; a row recorded with exactly its title and date is a re-import and changes nothing."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from django.db import transaction
 
 from inspections.models import Force, Inspection, PublicationType
 from intake.forms import InspectionRowForm
+from intake.selectors import same_inspection, title_key
 from responses import services
 
 COLUMNS = ("title", "published_on", "publication_types", "forces", "report_url")
@@ -39,6 +42,8 @@ class ParsedRow:
     forces: list[Force]
     is_national: bool
     report_url: str
+    recorded: Inspection | None = None  # already recorded with exactly this title and date: importing is a no-op
+    differences: tuple[str, ...] = ()  # what the row says otherwise than the recorded inspection
 
 
 @dataclass
@@ -63,6 +68,12 @@ class InspectionImporter:
         for f in Force.objects.all():
             self.forces[f.name.casefold()] = f
             self.forces[f.slug.casefold()] = f
+        self._published: dict[dt.date, list[Inspection]] = {}
+
+    def _find_recorded(self, title: str, published_on: dt.date) -> Inspection | None:
+        if published_on not in self._published:
+            self._published[published_on] = list(Inspection.objects.filter(published_on=published_on).order_by("pk"))
+        return same_inspection(self._published[published_on], title=title)
 
     def read(self, stream: IO[str]) -> ImportResult:
         result = ImportResult()
@@ -95,7 +106,7 @@ class InspectionImporter:
         parsed = self._parse_row(line, row, result.problems)
         if parsed is None:
             return
-        key = (parsed.title.casefold(), parsed.published_on)
+        key = (title_key(parsed.title), parsed.published_on)
         if key in seen:
             result.problems.append(
                 RowProblem(line, "title", f"duplicate of line {seen[key]} (same title and publication date)")
@@ -115,13 +126,13 @@ class InspectionImporter:
                 problems.append(RowProblem(line, column, "contains a NUL character; save the file as CSV UTF-8"))
                 value = value.replace("\x00", "")
             values[column] = value
-        form = InspectionRowForm(values, types=self.types, forces=self.forces)
+        form = InspectionRowForm(values, types=self.types, forces=self.forces, find_recorded=self._find_recorded)
         if not form.is_valid():
             problems.extend(RowProblem(line, column, message) for column, message in form.problems(COLUMNS))
         if len(problems) > before:
             return None
         data = form.cleaned_data
-        return ParsedRow(
+        parsed = ParsedRow(
             line,
             data["title"],
             data["published_on"],
@@ -130,6 +141,10 @@ class InspectionImporter:
             data["is_national"],
             data["report_url"],
         )
+        if form.recorded is not None:
+            parsed.recorded = form.recorded
+            parsed.differences = _differences(parsed, form.recorded)
+        return parsed
 
     @transaction.atomic
     def save(self, result: ImportResult) -> ImportResult:
@@ -147,6 +162,18 @@ class InspectionImporter:
             services.inspection_sync_responses(inspection=inspection)
             result.created.append(inspection)
         return result
+
+
+def _differences(row: ParsedRow, recorded: Inspection) -> tuple[str, ...]:
+    differ = []
+    if {t.pk for t in row.types} != set(recorded.publication_types.values_list("pk", flat=True)):
+        differ.append("publication types")
+    forces = set(recorded.forces.values_list("pk", flat=True))
+    if {f.pk for f in row.forces} != forces or row.is_national != recorded.is_national:
+        differ.append("forces")
+    if row.report_url != recorded.report_url:
+        differ.append("report address")
+    return tuple(differ)
 
 
 def import_csv_text(text: str, *, dry_run: bool = False) -> ImportResult:

@@ -211,3 +211,66 @@ def test_the_first_and_last_days_of_the_allowed_range_are_accepted(tmp_path: Pat
         dt.date(2000, 1, 1),
         dt.date(2026, 3, 10),
     ]
+
+
+# --- duplicates: refused, except an exact re-import ---------------------------------------------------------------
+def test_an_empty_force_list_is_refused(tmp_path: Path) -> None:
+    err = run_failing(tmp_path, "Title,2024-09-24,PEEL, ; ,\n")
+    assert "line 2, column forces: at least one force is required (or 'All' for a national report)" in err
+    assert Inspection.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "PEEL 2023-2025: Norfolk",  # hyphen for the en dash
+        "PEEL 2023—2025: Norfolk",  # em dash
+        "peel 2023–2025: NORFOLK",
+        "PEEL  2023 – 2025:  Norfolk ",
+    ],
+)
+def test_a_row_repeating_a_recorded_inspection_in_another_spelling_is_refused_naming_it(
+    tmp_path: Path, title: str
+) -> None:
+    run(tmp_path, GOOD)
+    before = (Inspection.objects.count(), Response.objects.count(), AuditEntry.objects.count())
+    err = run_failing(tmp_path, f"Another report,2024-10-01,PEEL,Norfolk,\n{title},24/09/2024,PEEL,Norfolk,\n")
+    assert (
+        "line 3, column title: the same inspection as 'PEEL 2023–2025: Norfolk' (24 September 2024), "
+        "which is already recorded"
+    ) in err
+    assert (Inspection.objects.count(), Response.objects.count(), AuditEntry.objects.count()) == before
+    assert not Inspection.objects.filter(title="Another report").exists()
+
+
+def test_a_row_repeating_an_earlier_row_in_another_spelling_is_refused(tmp_path: Path) -> None:
+    err = run_failing(tmp_path, GOOD + "peel 2023 - 2025: norfolk,2024-09-24,PEEL,Norfolk,\n")
+    assert "line 4, column title: duplicate of line 2 (same title and publication date)" in err
+    assert Inspection.objects.count() == 0
+
+
+def test_the_same_title_on_another_day_is_another_inspection(tmp_path: Path) -> None:
+    run(tmp_path, GOOD)
+    out, _ = run(tmp_path, "PEEL 2023-2025: Norfolk,2025-09-24,PEEL,Norfolk,\n")
+    assert "1 inspection(s) imported" in out
+
+
+def test_a_reimported_row_that_now_says_something_else_is_left_unchanged_and_says_so(tmp_path: Path) -> None:
+    run(tmp_path, GOOD)
+    out, _ = run(tmp_path, "PEEL 2023–2025: Norfolk,2024-09-24,PEEL,Suffolk,https://hmicfrs.example/moved\n")
+    assert "0 inspection(s) imported, 1 already present" in out
+    assert (
+        "already present, left unchanged: line 2: PEEL 2023–2025: Norfolk (2024-09-24); the file's forces and "
+        "report address differ from the recorded inspection's: correct them in the admin"
+    ) in out
+    inspection = Inspection.objects.get(title="PEEL 2023–2025: Norfolk")
+    assert list(inspection.forces.values_list("name", flat=True)) == ["Norfolk"]
+    assert inspection.report_url == "https://hmicfrs.example/peel"
+
+
+def test_a_dry_run_says_which_rows_are_already_present(tmp_path: Path) -> None:
+    run(tmp_path, GOOD)
+    out, _ = run(tmp_path, GOOD + "New,2024-10-01,PEEL,Norfolk,\n", "--dry-run")
+    assert "already present, left unchanged: line 2: PEEL 2023–2025: Norfolk (2024-09-24)\n" in out
+    assert "would import line 4: New (2024-10-01)" in out
+    assert "would import line 2" not in out

@@ -1,12 +1,17 @@
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
 from audit.context import acting_as
-from intake.importer import COLUMNS, import_csv_text
+from intake.importer import COLUMNS, ParsedRow, import_csv_text
+
+
+def _and(items: Sequence[str]) -> str:
+    return " and ".join(filter(None, [", ".join(items[:-1]), items[-1]]))
 
 
 class Command(BaseCommand):
@@ -34,13 +39,26 @@ class Command(BaseCommand):
             raise CommandError(f"{len(result.problems)} problem(s) found; nothing was imported.")
         if dry_run:
             for row in result.rows:
-                self.stdout.write(f"would import line {row.line}: {row.title} ({row.published_on.isoformat()})")
+                if row.recorded is None:
+                    self.stdout.write(f"would import line {row.line}: {row.title} ({row.published_on.isoformat()})")
+                else:
+                    self._already_present(row)
             self.stdout.write(self.style.SUCCESS(f"{len(result.rows)} row(s) are valid; nothing written (dry run)."))
             return
         for inspection in result.created:
             self.stdout.write(f"imported: {inspection.title} ({inspection.published_on.isoformat()})")
+        for row in result.unchanged:
+            self._already_present(row)
         self.stdout.write(
             self.style.SUCCESS(
                 f"{len(result.created)} inspection(s) imported, {len(result.unchanged)} already present and unchanged."
             )
         )
+
+    def _already_present(self, row: ParsedRow) -> None:
+        line = f"already present, left unchanged: line {row.line}: {row.title} ({row.published_on.isoformat()})"
+        if row.differences:
+            line += (
+                f"; the file's {_and(row.differences)} differ from the recorded inspection's: correct them in the admin"
+            )
+        self.stdout.write(line)

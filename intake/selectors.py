@@ -1,0 +1,38 @@
+"""Reads for intake: the recorded inspection that a new one would repeat.
+
+Two inspections are the same when they were published on the same day and their titles differ only in case,
+spacing or the kind of dash (hyphen, en dash, em dash): a title copied from a web page and one typed by hand.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import unicodedata
+from collections.abc import Iterable
+
+from inspections.models import Inspection
+
+# Hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus sign.
+_DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
+
+
+def title_key(title: str) -> str:
+    """A title as it is compared: case, spacing and the kind of dash ignored."""
+    text = unicodedata.normalize("NFKC", title).translate(_DASHES).casefold()
+    return "".join(text.split())
+
+
+def same_inspection(candidates: Iterable[Inspection], *, title: str) -> Inspection | None:
+    """The candidate with the same title as `title` but for case, spacing and dash style; one with exactly this
+    title is preferred."""
+    key = title_key(title)
+    matches = [c for c in candidates if title_key(c.title) == key]
+    return next((c for c in matches if c.title == title), matches[0] if matches else None)
+
+
+def inspection_matching(*, title: str, published_on: dt.date, exclude_pk: int | None = None) -> Inspection | None:
+    """The recorded inspection that one with this title and publication date would repeat, if there is one."""
+    candidates = Inspection.objects.filter(published_on=published_on).order_by("pk")
+    if exclude_pk is not None:
+        candidates = candidates.exclude(pk=exclude_pk)
+    return same_inspection(candidates, title=title)
