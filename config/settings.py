@@ -290,6 +290,11 @@ REMINDER_POLICY = {
 }
 REMINDER_MAX_ATTEMPTS = env_int("REMINDER_MAX_ATTEMPTS", 8)
 REMINDER_RETRY_BASE_SECONDS = env_int("REMINDER_RETRY_BASE_SECONDS", 300)
+# A sending worker renews its claim on its outbox rows three times in this many seconds; rows whose claim is not renewed
+# for this long are a stopped worker's, and another worker takes them over. Longer than one email can take to send.
+OUTBOX_HEARTBEAT_SECONDS = env_int("OUTBOX_HEARTBEAT_SECONDS", 60)
+if OUTBOX_HEARTBEAT_SECONDS < 30:
+    raise ImproperlyConfigured(f"OUTBOX_HEARTBEAT_SECONDS must be at least 30; got {OUTBOX_HEARTBEAT_SECONDS}.")
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 LOGGING = {

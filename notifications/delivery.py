@@ -2,8 +2,14 @@
 
 Only the worker whose conditional UPDATE moved a row from PENDING to SENDING (under its own claim token) sends it,
 so two workers never send the same reminder. A failed send is recorded as a DeliveryAttempt and the row goes back
-to PENDING with an exponential backoff, until settings.REMINDER_MAX_ATTEMPTS attempts have failed. A row left in
-SENDING by a worker that died is put back after CLAIM_TIMEOUT.
+to PENDING with an exponential backoff, until settings.REMINDER_MAX_ATTEMPTS attempts have failed.
+
+A worker renews its claim while it works (a heartbeat: `claimed_at` of every row it still holds, three times per
+settings.OUTBOX_HEARTBEAT_SECONDS, and of each row just before sending it). A claim not renewed for that long is
+a worker's that died or hung: any worker's sweep puts those rows back, at its start and as it goes.
+
+When the mail server cannot be reached, the rows wait their backoff without spending attempts; the first send that
+goes through afterwards, by any worker, releases them, so that they follow in the same sweep.
 """
 
 from __future__ import annotations
@@ -30,12 +36,22 @@ from notifications.selectors import open_work
 
 logger = logging.getLogger(__name__)
 
-CLAIM_TIMEOUT = dt.timedelta(minutes=10)
+CLAIM_TIMEOUT = dt.timedelta(seconds=60)  # claim_timeout() when settings.OUTBOX_HEARTBEAT_SECONDS is not set
 BATCH_SIZE = 50
 MAX_LOST_CLAIMS = 100
 ERROR_MAX_LENGTH = 2000
 
 OnSent = Callable[[OutboxEmail, str], None]
+
+
+def claim_timeout() -> dt.timedelta:
+    """A claim not renewed for this long belongs to a worker that died or hung."""
+    return dt.timedelta(seconds=getattr(settings, "OUTBOX_HEARTBEAT_SECONDS", CLAIM_TIMEOUT.total_seconds()))
+
+
+def heartbeat_every() -> dt.timedelta:
+    """How often a working worker renews its claim: three beats per timeout, so one slow send loses no claim."""
+    return claim_timeout() / 3
 
 
 def retry_base() -> dt.timedelta:
@@ -58,24 +74,33 @@ class DeliveryReport:
     gave_up: int = 0
     reclaimed: int = 0
     digests: int = 0
+    released: int = 0  # rows held back by an unreachable mail server, released by a send that went through
 
 
 # --- housekeeping before sending ----------------------------------------------------------------------------------
 def reclaim_stuck(*, now: dt.datetime, worker: str) -> int:
-    """Put rows back that a worker claimed more than CLAIM_TIMEOUT ago and never marked: it crashed or hung."""
+    """Put rows back whose claim has not been renewed for claim_timeout(): their worker crashed or hung.
+
+    The attempt is counted: the worker may have sent the email before it stopped.
+    """
     reclaimed = 0
-    stuck = OutboxEmail.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=now - CLAIM_TIMEOUT)
+    timeout = claim_timeout()
+    cutoff = now - timeout
+    stuck = OutboxEmail.objects.filter(status=OutboxStatus.SENDING, claimed_at__lt=cutoff)
     for row in stuck.only("pk", "claimed_by", "attempts"):
         attempts = row.attempts + 1
         gave_up = attempts >= settings.REMINDER_MAX_ATTEMPTS
-        minutes = int(CLAIM_TIMEOUT.total_seconds() // 60)
-        error = f"The claim by {row.claimed_by} expired after {minutes} minutes without a result."
-        moved = OutboxEmail.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claimed_by=row.claimed_by).update(
+        error = f"The claim by {row.claimed_by} was not renewed for {int(timeout.total_seconds())} seconds."
+        # Still stale at the moment of the update: a worker that renewed its claim meanwhile keeps its row.
+        moved = OutboxEmail.objects.filter(
+            pk=row.pk, status=OutboxStatus.SENDING, claimed_by=row.claimed_by, claimed_at__lt=cutoff
+        ).update(
             status=OutboxStatus.FAILED if gave_up else OutboxStatus.PENDING,
             attempts=attempts,
             next_attempt_at=None,
             claimed_by="",
             claimed_at=None,
+            server_unreachable=False,
             last_error=error,
         )
         if moved:
@@ -133,6 +158,16 @@ def combine_digests(*, today: dt.date, now: dt.datetime) -> int:
     return made
 
 
+def release_after_outage() -> int:
+    """A send has just gone through: the rows held back because the mail server could not be reached are due now.
+
+    They keep their place in the claim order (due day, id) and are claimed like any other row.
+    """
+    return OutboxEmail.objects.filter(status=OutboxStatus.PENDING, server_unreachable=True).update(
+        next_attempt_at=None, server_unreachable=False
+    )
+
+
 # --- claim ---------------------------------------------------------------------------------------------------------
 def claim_batch(*, today: dt.date, now: dt.datetime, token: str, size: int = BATCH_SIZE) -> list[OutboxEmail] | None:
     """Move up to `size` sendable rows to SENDING under `token` and return exactly the rows this call claimed.
@@ -176,6 +211,7 @@ def mark_sent(row: OutboxEmail, *, token: str, subject: str, message_id: str) ->
         subject=subject,
         message_id=message_id[:300],
         next_attempt_at=None,
+        server_unreachable=False,
         last_error="",
     )
     if not moved:
@@ -199,6 +235,7 @@ def mark_failed(row: OutboxEmail, *, token: str, error: BaseException, server_do
         next_attempt_at=None if gave_up else timezone.now() + backoff(max(attempts, 1)),
         claimed_by="",
         claimed_at=None,
+        server_unreachable=server_down and not gave_up,
         last_error=text,
     )
     DeliveryAttempt.objects.create(email=row, ok=False, error=text, worker=token)
@@ -207,6 +244,30 @@ def mark_failed(row: OutboxEmail, *, token: str, error: BaseException, server_do
 
 
 # --- send ----------------------------------------------------------------------------------------------------------
+class _Claim:
+    """The rows one worker holds under its token, renewed while it works on them."""
+
+    def __init__(self, token: str) -> None:
+        self.token = token
+        self.renewed_at = timezone.now()
+
+    def renew(self) -> None:
+        """The heartbeat: a fresh claimed_at on every row still held, once per heartbeat_every()."""
+        now = timezone.now()
+        if now - self.renewed_at < heartbeat_every():
+            return
+        OutboxEmail.objects.filter(status=OutboxStatus.SENDING, claimed_by=self.token).update(claimed_at=now)
+        self.renewed_at = now
+
+    def holds(self, row: OutboxEmail) -> bool:
+        """Renew this row's claim just before sending it; False when another worker reclaimed it meanwhile."""
+        return bool(
+            OutboxEmail.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claimed_by=self.token).update(
+                claimed_at=timezone.now()
+            )
+        )
+
+
 def _send_batch(
     rows: list[OutboxEmail], *, token: str, today: dt.date, report: DeliveryReport, on_sent: OnSent | None
 ) -> bool:
@@ -221,21 +282,16 @@ def _send_batch(
         report.failed += 1
         report.gave_up += mark_failed(row, token=token, error=exc, server_down=server_down)
 
-    def still_mine(row: OutboxEmail) -> bool:
-        # Renew the claim just before sending: a slow batch must not outlive CLAIM_TIMEOUT and let another
-        # worker reclaim (and send) a row this worker is about to send.
-        return bool(
-            OutboxEmail.objects.filter(pk=row.pk, status=OutboxStatus.SENDING, claimed_by=token).update(
-                claimed_at=timezone.now()
-            )
-        )
+    # A slow batch must not outlive its claim and let another worker reclaim (and send) what this one still holds.
+    claim = _Claim(token)
 
     try:
         # Entering opens the connection once for the batch; a server that is down fails every row of it.
         with mailers.default as mailer:
             while unsettled:
                 row = unsettled.pop(0)
-                if not still_mine(row):
+                claim.renew()
+                if not claim.holds(row):
                     continue
                 try:
                     subject, message = build_message(row, today=today, work=work)
@@ -272,9 +328,15 @@ def deliver_due(
     worker = worker or worker_name()
     report = DeliveryReport()
     report.reclaimed = reclaim_stuck(now=now, worker=worker)
+    reclaimed_at = timezone.now()
     report.digests = combine_digests(today=today, now=now)
     lost_races = 0
+    released = False
     while lost_races < MAX_LOST_CLAIMS:
+        if timezone.now() - reclaimed_at >= heartbeat_every():
+            # A long sweep also takes over, as it goes, the rows of a worker that stopped meanwhile.
+            reclaimed_at = timezone.now()
+            report.reclaimed += reclaim_stuck(now=reclaimed_at, worker=worker)
         token = f"{worker}:{uuid.uuid4().hex[:12]}"
         rows = claim_batch(today=today, now=now, token=token, size=batch_size)
         if rows is None:
@@ -285,6 +347,10 @@ def deliver_due(
         if not _send_batch(rows, token=token, today=today, report=report, on_sent=on_sent):
             # Nothing got through: leave the rest pending (without spending their attempts) for the next sweep.
             break
+        if not released:
+            # The mail server answers: what an outage held back goes now, in this sweep, not after its backoff.
+            report.released = release_after_outage()
+            released = True
     return report
 
 

@@ -50,6 +50,9 @@ class OutboxEmail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
     message_id = models.CharField(max_length=300, blank=True)
     last_error = models.TextField(blank=True)
+    # The last try could not reach the mail server at all: the row waits its backoff, or less, as the first send
+    # that goes through afterwards releases it (notifications.delivery.release_after_outage).
+    server_unreachable = models.BooleanField(default=False)
     digest = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="parts")
     # A checklist nag is about one office-use step: ticking that step cancels it.
     step = models.ForeignKey(
