@@ -417,10 +417,11 @@ class DashboardRow:
     publication_types: str
     body: str
     published: dt.date  # the inspection's publication
-    deadline: dt.date
-    statutory_last_day: dt.date
-    days_left: int | None  # while the response is open
-    response_published: dt.date | None  # once it is closed
+    deadline: dt.date | None  # |date writes nothing for a missing one
+    statutory_last_day: dt.date | None
+    is_open: bool
+    days_left: int | None  # while it is open
+    response_published: dt.date | None
     status_label: str
     status_modifier: str
     checklist_done: int
@@ -443,8 +444,9 @@ def dashboard_rows(responses: Any, *, today: dt.date) -> list[DashboardRow]:
                 published=response.inspection.published_on,
                 deadline=response.deadline,
                 statutory_last_day=response.statutory_last_day,
+                is_open=response.is_open,
                 days_left=response.days_left(today) if response.is_open else None,
-                response_published=None if response.is_open else response.published_on,
+                response_published=response.published_on,
                 status_label=label,
                 status_modifier=modifier,
                 checklist_done=response.checklist_done,
