@@ -42,13 +42,14 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[Any]:
 @register()
 def check_task_backend(app_configs: Any = None, **kwargs: Any) -> list[Any]:
     """Background work goes to django-q2 or Celery; Celery also needs its broker and its app."""
-    backend = settings.TASKS.get("default", {}).get("BACKEND", "")
+    default: dict[str, Any] = settings.TASKS.get("default", {})
+    backend = default.get("BACKEND", "")
     if backend not in KNOWN_TASK_BACKENDS:
         return [Error(f"TASKS['default']['BACKEND'] is {backend!r}, not one of the known backends.", id="core.E002")]
     if backend.endswith("CeleryBackend"):
         if not getattr(settings, "CELERY_BROKER_URL", ""):
             return [Error("The Celery backend needs CELERY_BROKER_URL (REDIS_URL).", id="core.E003")]
-        app_path = settings.TASKS["default"].get("OPTIONS", {}).get("APP", "config.celery.app")
+        app_path = default.get("OPTIONS", {}).get("APP", "config.celery.app")
         try:
             import_string(app_path)
         except ImportError as error:

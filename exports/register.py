@@ -8,6 +8,8 @@ was done, empty if not done), in step order, then `published_url`.
 - `force` is the force of the responding body; `body` its full name;
 - `status` is the stored status, or `overdue` while open past the statutory last day;
 - `days_left` counts to the statutory last day (negative once past it); empty once the response is published.
+- `deadline`, `statutory_last_day` and `days_left` are empty for a report published before 2 May 2017, when the
+  56-day rule did not yet apply; such a response is never `overdue`.
 
 On PostgreSQL the database writes the CSV itself (`core.csv.copy_csv`); elsewhere `core.csv.csv_stream` does.
 """
@@ -20,7 +22,7 @@ from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 from django.core.exceptions import EmptyResultSet
-from django.db.models import Max, Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -68,7 +70,7 @@ def register_values(
     chosen = Response.objects.filter(pk__in=responses.order_by().values("pk"))
     return (
         chosen.annotate(**done_on)
-        .order_by("statutory_last_day", "inspection__title", "body__name", "id")
+        .order_by(F("statutory_last_day").asc(nulls_last=True), "inspection__title", "body__name", "id")
         .values_list(
             "inspection_id",
             "inspection__title",
@@ -113,7 +115,7 @@ def register_rows(
             published_on,
             deadline,
             last_day,
-            OVERDUE if is_open and today > last_day else status,
+            OVERDUE if is_open and last_day is not None and today > last_day else status,
             deadlines.days_left(last_day, today) if is_open else None,
             *row[9:],
             url,
@@ -177,7 +179,7 @@ def _register_sql(steps: Sequence[ChecklistStep], chosen: str) -> str:
             SELECT response_id {done_on} FROM {ChecklistItem._meta.db_table} GROUP BY response_id
         ) c ON c.response_id = r.id
         WHERE r.id IN ({chosen})
-        ORDER BY r.statutory_last_day, i.title, b.name, r.id
+        ORDER BY r.statutory_last_day NULLS LAST, i.title, b.name, r.id
     """  # noqa: S608
 
 

@@ -37,6 +37,8 @@ def _event(*, uid: str, day: dt.date, summary: str, description: str, url: str, 
 def response_events(response: Response) -> list[Event]:
     host = site_host()
     url = absolute_url(response.get_absolute_url())
+    if response.statutory_last_day is None or response.deadline is None:
+        return []  # before the 56-day rule (2 May 2017): no deadline to put in a calendar
     title = response.inspection.title
     body = response.body.display_name
     dates = (

@@ -228,8 +228,9 @@ _CANDIDATE_FIELDS = (
 
 
 def _track_responses(track: Track) -> QuerySet[Response]:
-    """Responses the track applies to, before any date condition."""
-    responses = Response.objects.filter(body__active=True)
+    """Responses the track applies to, before any date condition. A report published before the 56-day rule came
+    into force (2 May 2017) has no statutory last day: its response is never reminded about, on any track."""
+    responses = Response.objects.filter(body__active=True, statutory_last_day__isnull=False)
     if track.name == "last_day":
         return responses.filter(status__in=OPEN_STATUSES)
     if track.name == "comments":

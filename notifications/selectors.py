@@ -27,9 +27,13 @@ def calendar_token_of(user: Any) -> CalendarToken | None:
 
 
 def calendar_responses(user: Any) -> QuerySet[Response]:
-    """Open responses of the user's body (a national administrator: every body)."""
+    """Open responses of the user's body (a national administrator: every body) that have a statutory last day."""
     return (
-        Response.objects.for_user(user).open().select_related("inspection", "body").order_by("statutory_last_day", "id")
+        Response.objects.for_user(user)
+        .open()
+        .filter(statutory_last_day__isnull=False)
+        .select_related("inspection", "body")
+        .order_by("statutory_last_day", "id")
     )
 
 

@@ -243,6 +243,8 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
         if not obj.is_open:
             return "–"
         days = obj.days_left(timezone.localdate())
+        if days is None:
+            return "No statutory deadline"
         return f"{-days} overdue" if days < 0 else str(days)
 
     @admin.display(description="Checklist")

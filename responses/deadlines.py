@@ -3,6 +3,11 @@
 s55(5A): publish "before the end of the period of 56 days beginning with the day on which the report is
 published". Day 1 is publication day, so the last lawful day is published + 55 days. The HMICFRS response form
 states a deadline of published + 56 days. No shifting for weekends or bank holidays: the statute doesn't.
+
+Commencement: s55(5A)-(5B) were inserted by s37 of the Policing and Crime Act 2017 and came into force on
+2 May 2017 (The Policing and Crime Act 2017 (Commencement No. 1 and Transitional Provisions) Regulations 2017,
+SI 2017/399, regulation 4(a)). A report published before that day has no statutory last day and no form deadline
+(offices then kept local conventions); both are None, and such a response is never overdue nor reminded about.
 """
 
 from __future__ import annotations
@@ -13,17 +18,33 @@ from dataclasses import dataclass
 from django.conf import settings
 
 STATUTORY_PERIOD_DAYS = 56
+# The first publication day the 56-day rule covers (SI 2017/399, reg 4(a)).
+COMMENCEMENT = dt.date(2017, 5, 2)
+NO_STATUTORY_DEADLINE = (
+    "No statutory deadline: this report was published before the 56-day rule came into force on 2 May 2017."
+)
 
 
-def statutory_last_day(published_on: dt.date) -> dt.date:
+def has_statutory_deadline(published_on: dt.date) -> bool:
+    return published_on >= COMMENCEMENT
+
+
+def statutory_last_day(published_on: dt.date) -> dt.date | None:
+    if not has_statutory_deadline(published_on):
+        return None
     return published_on + dt.timedelta(days=STATUTORY_PERIOD_DAYS - 1)
 
 
-def form_deadline(published_on: dt.date) -> dt.date:
+def form_deadline(published_on: dt.date) -> dt.date | None:
+    if not has_statutory_deadline(published_on):
+        return None
     return published_on + dt.timedelta(days=STATUTORY_PERIOD_DAYS)
 
 
-def default_comments_due(published_on: dt.date) -> dt.date:
+def default_comments_due(published_on: dt.date) -> dt.date | None:
+    """The office's standard s55(4) date; none before commencement, when there is no last day to fall before."""
+    if not has_statutory_deadline(published_on):
+        return None
     days = min(settings.S55_COMMENTS_DUE_DAYS, STATUTORY_PERIOD_DAYS - 2)
     return published_on + dt.timedelta(days=days)
 
@@ -31,22 +52,28 @@ def default_comments_due(published_on: dt.date) -> dt.date:
 @dataclass(frozen=True)
 class DateExplanation:
     label: str
-    value: dt.date
+    value: dt.date | None
     how: str
 
 
 def explain_dates(
     *,
     published_on: dt.date,
-    deadline: dt.date,
+    deadline: dt.date | None,
     deadline_overridden: bool,
     override_reason: str,
-    last_day: dt.date,
+    last_day: dt.date | None,
     comments_due: dt.date | None,
 ) -> list[DateExplanation]:
     """How each date of a response was worked out, in words an officer can check by hand."""
     fmt = "%-d %B %Y"
     published = published_on.strftime(fmt)
+    if last_day is None or deadline is None:
+        explanations = [DateExplanation("Statutory last day", None, NO_STATUTORY_DEADLINE)]
+        if comments_due is not None:
+            how = "Set by the office under s55(4)."
+            explanations.append(DateExplanation("Chief constable's comments due", comments_due, how))
+        return explanations
     explanations = [
         DateExplanation(
             "Statutory last day",
@@ -56,7 +83,7 @@ def explain_dates(
         )
     ]
     if deadline_overridden:
-        form_date = form_deadline(published_on).strftime(fmt)
+        form_date = (published_on + dt.timedelta(days=STATUTORY_PERIOD_DAYS)).strftime(fmt)
         how = f"Set by hand (the HMICFRS form date would be {form_date}). Reason: {override_reason}"
     else:
         how = f"As the HMICFRS form states: {published} + 56 days = {deadline.strftime(fmt)}."
@@ -74,5 +101,5 @@ def explain_dates(
     return explanations
 
 
-def days_left(target: dt.date, today: dt.date) -> int:
-    return (target - today).days
+def days_left(target: dt.date | None, today: dt.date) -> int | None:
+    return None if target is None else (target - today).days

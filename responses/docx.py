@@ -14,6 +14,7 @@ from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
+from responses import deadlines
 from responses.models import FindingResponse
 from responses.selectors import ResponseDocument, grade_phrase
 
@@ -78,7 +79,11 @@ def response_docx(document: ResponseDocument, *, public_url: str = "") -> bytes:
     _add_fact(doc, "Publication types:", ", ".join(document.publication_types) or "None recorded")
     _add_fact(doc, "Police forces:", ", ".join(document.forces) or "None recorded")
     _add_fact(doc, "Link to report:", inspection.report_url or "Not recorded")
-    _add_fact(doc, "Section 55 response deadline:", response.deadline.strftime(DATE_FORMAT))
+    _add_fact(
+        doc,
+        "Section 55 response deadline:",
+        response.deadline.strftime(DATE_FORMAT) if response.deadline else deadlines.NO_STATUTORY_DEADLINE,
+    )
 
     doc.add_heading("Key findings", level=2)
     _add_text(doc, inspection.key_findings, empty="No key findings recorded.")

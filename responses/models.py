@@ -110,10 +110,15 @@ class Response(AuditScoped):
 
     # Dates. Both deadlines are stored (so they can be indexed and shown) and recomputed from the
     # inspection's publication date unless the deadline was overridden.
-    deadline = models.DateField(help_text="Section 55 response deadline on the HMICFRS form: published + 56 days.")
+    # Both empty for a report published before 2 May 2017, when the 56-day rule did not yet apply (deadlines.py).
+    deadline = models.DateField(
+        null=True, blank=True, help_text="Section 55 response deadline on the HMICFRS form: published + 56 days."
+    )
     deadline_overridden = models.BooleanField(default=False)
     deadline_override_reason = models.TextField(blank=True)
-    statutory_last_day = models.DateField(help_text="Last day of the 56 days beginning with publication day.")
+    statutory_last_day = models.DateField(
+        null=True, blank=True, help_text="Last day of the 56 days beginning with publication day."
+    )
     comments_due = models.DateField(
         null=True, blank=True, help_text="s55(4): the date by which the chief constable's comments are invited."
     )
@@ -147,11 +152,14 @@ class Response(AuditScoped):
     objects = ResponseQuerySet.as_manager()
 
     class Meta:
-        ordering = ["statutory_last_day", "id"]
+        # Reports without a statutory last day (before 2 May 2017) come last, as PostgreSQL's index orders them.
+        ordering = [F("statutory_last_day").asc(nulls_last=True), "id"]
         constraints = [
             models.UniqueConstraint(fields=["inspection", "body"], name="response_one_per_inspection_and_body"),
             models.CheckConstraint(
-                condition=Q(comments_due__isnull=True) | Q(comments_due__lt=F("statutory_last_day")),
+                condition=Q(comments_due__isnull=True)
+                | Q(statutory_last_day__isnull=True)
+                | Q(comments_due__lt=F("statutory_last_day")),
                 name="response_comments_due_before_last_day",
                 violation_error_message="The chief constable's comments must be due before the statutory last day.",
             ),
@@ -161,6 +169,12 @@ class Response(AuditScoped):
                 violation_error_message="Overriding the deadline needs a reason.",
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="response_status_valid"),
+            models.CheckConstraint(
+                condition=Q(statutory_last_day__isnull=True, deadline__isnull=True)
+                | Q(statutory_last_day__isnull=False, deadline__isnull=False),
+                name="response_deadlines_both_or_neither",
+                violation_error_message="A response has both deadlines, or neither (before 2 May 2017).",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "statutory_last_day"], name="response_status_lastday_idx"),
@@ -184,9 +198,9 @@ class Response(AuditScoped):
         return self.status in OPEN_STATUSES
 
     def is_overdue(self, today: dt.date) -> bool:
-        return self.is_open and today > self.statutory_last_day
+        return self.is_open and self.statutory_last_day is not None and today > self.statutory_last_day
 
-    def days_left(self, today: dt.date) -> int:
+    def days_left(self, today: dt.date) -> int | None:
         return deadlines.days_left(self.statutory_last_day, today)
 
     def cc_comments_settled(self) -> bool:

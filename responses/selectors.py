@@ -394,13 +394,16 @@ def status_key(response: Response, today: dt.date) -> tuple[str, str]:
     """(label, modifier) of the tag a response shows: lateness first, then its stored status."""
     if response.is_overdue(today):
         return "Overdue", "overdue"
-    if response.is_open and response.days_left(today) <= DUE_SOON_DAYS:
+    left = response.days_left(today)
+    if response.is_open and left is not None and left <= DUE_SOON_DAYS:
         return f"Due within {DUE_SOON_DAYS} days", "due-soon"
     status = Status(response.status)
     return str(status.label), _TAG_CLASSES[status]
 
 
-def days_left_text(days: int) -> str:
+def days_left_text(days: int | None) -> str:
+    if days is None:
+        return "No statutory deadline"
     if days == 0:
         return "Last day today"
     if days > 0:
@@ -555,10 +558,9 @@ def deadline_calendar(
     )
     events: dict[dt.date, list[CalendarEvent]] = defaultdict(list)
     for response in responses:
-        if first <= response.statutory_last_day < end:
-            events[response.statutory_last_day].append(
-                CalendarEvent(response, "Statutory last day", response.statutory_last_day < today)
-            )
+        last_day = response.statutory_last_day
+        if last_day is not None and first <= last_day < end:
+            events[last_day].append(CalendarEvent(response, "Statutory last day", last_day < today))
         if response.comments_due and first <= response.comments_due < end and not response.cc_comments_settled():
             events[response.comments_due].append(
                 CalendarEvent(response, "Chief constable's comments due", response.comments_due < today)

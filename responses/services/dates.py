@@ -33,14 +33,15 @@ def inspection_correct_published_on(*, inspection: Inspection, published_on: dt.
     old_default_due = deadlines.default_comments_due(old)
     for response in inspection.responses.select_for_update().select_related("body"):
         response.statutory_last_day = deadlines.statutory_last_day(published_on)
-        if not response.deadline_overridden:
+        if not response.deadline_overridden or not deadlines.has_statutory_deadline(published_on):
+            # Before 2 May 2017 there is no deadline at all, overridden or not.
             response.deadline = deadlines.form_deadline(published_on)
-        if (
-            response.comments_due is None
-            or response.comments_due == old_default_due
-            or response.comments_due >= response.statutory_last_day
-            or response.comments_due <= published_on
-        ):
+            response.deadline_overridden = response.deadline_overridden and response.deadline is not None
+            if not response.deadline_overridden:
+                response.deadline_override_reason = ""
+        due, last = response.comments_due, response.statutory_last_day
+        set_by_hand = due is not None and due != old_default_due
+        if due is None or not (set_by_hand and due > published_on and (last is None or due < last)):
             response.comments_due = deadlines.default_comments_due(published_on)
         with audit_reason(f"Publication date corrected from {old.isoformat()}: {reason}"):
             save_response(response)
@@ -55,6 +56,7 @@ def response_override_deadline(
         raise ValidationError({"deadline_override_reason": "Say why the deadline is being overridden."})
     with editing(response, expected_version, reason=reason):
         published = response.inspection.published_on
+        refuse_without_statutory_deadline(published)
         if not published < deadline <= published + dt.timedelta(days=MAX_OVERRIDE_DAYS):
             raise ValidationError(
                 {
@@ -66,6 +68,11 @@ def response_override_deadline(
         response.deadline_overridden = True
         response.deadline_override_reason = reason
         return save_response(response)
+
+
+def refuse_without_statutory_deadline(published: dt.date) -> None:
+    if not deadlines.has_statutory_deadline(published):
+        raise ValidationError({"deadline": f"{deadlines.NO_STATUTORY_DEADLINE} There is no deadline to override."})
 
 
 def response_restore_deadline(*, response: Response, reason: str, expected_version: int | None = None) -> Response:
@@ -89,12 +96,13 @@ def validate_comments_due(response: Response, comments_due: dt.date | None) -> N
                 f"({long_date(published)})."
             }
         )
-    if comments_due is not None and comments_due >= response.statutory_last_day:
+    last_day = response.statutory_last_day
+    if comments_due is not None and last_day is not None and comments_due >= last_day:
         raise ValidationError(
             {
                 "comments_due": (
                     "The chief constable's comments must be due before the statutory last day "
-                    f"({long_date(response.statutory_last_day)}), so the body can answer them in time."
+                    f"({long_date(last_day)}), so the body can answer them in time."
                 )
             }
         )

@@ -58,6 +58,9 @@ def validate_response_changes(response: Response, changes: dict[str, Any]) -> No
     if wanted is not None:
         deadline, overridden, reason = wanted
         published = response.inspection.published_on
+        if overridden and not deadlines.has_statutory_deadline(published):
+            errors["deadline"] = [f"{deadlines.NO_STATUTORY_DEADLINE} There is no deadline to override."]
+            overridden = False  # nothing more to say about it
         if overridden and not reason:
             errors["deadline_override_reason"] = ["Overriding the deadline needs a reason."]
         if overridden and not published < deadline <= published + dt.timedelta(days=MAX_OVERRIDE_DAYS):

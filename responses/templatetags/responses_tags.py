@@ -25,12 +25,12 @@ def status_tag(response: Response, today: dt.date) -> SafeString:
 
 
 @register.filter
-def days_left_text(days: int) -> str:
+def days_left_text(days: int | None) -> str:
     return selectors.days_left_text(days)
 
 
 @register.simple_tag
-def days_left(response: Response, today: dt.date) -> int:
+def days_left(response: Response, today: dt.date) -> int | None:
     return response.days_left(today)
 
 

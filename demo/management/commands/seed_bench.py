@@ -426,7 +426,8 @@ class Seeder:
     # --- which inspections, when ------------------------------------------------------------------------------
     def plan_inspections(self) -> list[PlannedInspection]:
         rng = self.rng
-        first = self.today - dt.timedelta(days=365 * self.years)
+        # The bench measures today's rules: reports from before the 56-day rule (2 May 2017) have no deadlines.
+        first = max(self.today - dt.timedelta(days=365 * self.years), deadlines.COMMENCEMENT)
         span = (self.today - first).days
         names = [k[0] for k in INSPECTION_KINDS]
         weights = [k[1] for k in INSPECTION_KINDS]
@@ -594,6 +595,7 @@ class Seeder:
         response_id = self.new_id("response")
         last_day = deadlines.statutory_last_day(published)
         comments_due = deadlines.default_comments_due(published)
+        assert last_day is not None and comments_due is not None  # every bench report is after commencement
         owner = self.users[body.pk] if rng.random() < 0.7 else None
         actor = owner or self.users[body.pk]
         status = self.status_for(published)
