@@ -43,7 +43,7 @@ def test_the_deadlines_follow_the_law_in_force_on_the_day_of_publication(
 
 
 def test_the_commencement_date_is_2_may_2017() -> None:
-    assert deadlines.COMMENCEMENT == D(2017, 5, 2)
+    assert D(2017, 5, 2) == deadlines.COMMENCEMENT
 
 
 def test_a_report_before_commencement_has_no_default_comments_due_date() -> None:
