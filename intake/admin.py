@@ -4,16 +4,18 @@ It lives with intake because saving an inspection opens its responses (and corre
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
 from core.admin import RoleAdminMixin
 from inspections.admin import PublishedYearFilter
-from inspections.models import Finding, Grade, Inspection
+from inspections.models import Finding, Force, Grade, Inspection
+from intake import tenancy
 from intake.forms import PublicationDayField
 from intake.selectors import inspection_matching
 from responses import services
@@ -21,18 +23,8 @@ from responses.models import Response
 
 
 def may_change_inspection(request: HttpRequest, obj: Inspection | None) -> bool:
-    """An inspection is a shared fact: a body's staff may change it only while no other body responds to it.
-
-    Changing it (its publication date above all) moves every responding body's legal dates.
-    """
-    user: Any = request.user
-    if obj is None or user.is_national:
-        return True
-    if user.body_id is None:
-        return False
-    other_bodies = obj.responses.exclude(body_id=user.body_id).exists()
-    concerns_force = not obj.forces.exists() or obj.forces.filter(pk=user.body.force_id).exists()
-    return concerns_force and not other_bodies
+    """An inspection is a shared fact: see `intake.tenancy.may_change_inspection` for who may change which."""
+    return tenancy.may_change_inspection(request.user, obj)
 
 
 class InspectionScopedMixin(RoleAdminMixin):
@@ -47,21 +39,67 @@ class InspectionScopedMixin(RoleAdminMixin):
         return super().has_add_permission(request, *args) and may_change_inspection(request, obj)
 
 
-class GradeInline(InspectionScopedMixin, admin.TabularInline):
+class SavedByForm(forms.ModelForm):
+    """A form that knows who is saving it: the admin builds a subclass carrying `user` for each request."""
+
+    user: Any = None
+
+    def check_forces(self, field: str, forces: list[Force], *, already: Any = (), what: str) -> None:
+        """Refuse, on `field`, the forces the user may not add (`intake.tenancy`)."""
+        try:
+            tenancy.check_forces(self.user, forces, already=already, what=what)
+        except ValidationError as refused:
+            self.add_error(field, refused)
+
+
+def saved_by[F: type[forms.BaseForm]](form: F, request: HttpRequest) -> F:
+    return cast(F, type(form.__name__, (form,), {"user": request.user}))
+
+
+class GradeForm(SavedByForm):
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        force = cleaned.get("force")
+        if force is not None and "force" in self.changed_data and not cleaned.get("DELETE"):
+            self.check_forces("force", [force], what="grades for")
+        return cleaned
+
+
+class FindingForm(SavedByForm):
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("forces") and not cleaned.get("DELETE"):
+            already = self.instance.forces.all() if self.instance.pk else ()
+            self.check_forces("forces", list(cleaned["forces"]), already=already, what="findings for")
+        return cleaned
+
+
+class InspectionInline(InspectionScopedMixin):
+    def get_formset(self, request: HttpRequest, obj: Any = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)  # type: ignore[misc]
+        formset.form = saved_by(formset.form, request)
+        return formset
+
+
+class GradeInline(InspectionInline, admin.TabularInline):
     model = Grade
+    form = GradeForm
     extra = 0
     fields = ("order", "force", "area", "grade")
     autocomplete_fields = ("force",)
 
 
-class FindingInline(InspectionScopedMixin, admin.StackedInline):
+class FindingInline(InspectionInline, admin.StackedInline):
     model = Finding
+    form = FindingForm
     extra = 0
     fields = (("kind", "number"), "text", "forces")
     autocomplete_fields = ("forces",)
 
 
-class InspectionAdminForm(forms.ModelForm):
+class InspectionAdminForm(SavedByForm):
     correction_reason = forms.CharField(
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
@@ -75,6 +113,13 @@ class InspectionAdminForm(forms.ModelForm):
         fields = "__all__"
         # The importer's reading of a date, so the admin does not quietly read 24/09/24 as 2024 either.
         field_classes = {"published_on": PublicationDayField}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        own = None if tenancy.names_any_force(self.user) else tenancy.own_force(self.user)
+        if own is not None and "forces" in self.fields:
+            hint = f"You can choose {own.name} only: another body's office adds the inspections of its own force."
+            self.fields["forces"].help_text = hint
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -94,6 +139,10 @@ class InspectionAdminForm(forms.ModelForm):
                     f"This inspection is already recorded: {same}. Titles are compared ignoring case, spacing and "
                     "the kind of dash.",
                 )
+        if cleaned.get("forces"):
+            # Naming a force opens its body's response: a body's staff name only their own (intake.tenancy).
+            already = self.instance.forces.all() if self.instance.pk else ()
+            self.check_forces("forces", list(cleaned["forces"]), already=already, what="inspections of")
         # An inspection about no force opens no response: nobody would be reminded to answer it.
         if "forces" in cleaned and not cleaned["forces"] and not cleaned.get("is_national"):
             self.add_error(
@@ -117,6 +166,9 @@ class InspectionAdmin(InspectionScopedMixin, admin.ModelAdmin):
         ("Who it concerns", {"fields": ("publication_types", "is_national", "forces")}),
         ("Key findings", {"fields": ("key_findings",)}),
     )
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        return saved_by(super().get_form(request, obj, change, **kwargs), request)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return (
