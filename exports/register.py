@@ -28,23 +28,13 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from accounts.models import User
 from core.csv import copy_csv, csv_stream, header_line, neutralise, sql_csv_text, uses_postgres_writer
 from inspections.models import Force, Inspection, LocalPolicingBody, PublicationType
 from responses import deadlines
 from responses.models import OPEN_STATUSES, OVERDUE, ChecklistItem, ChecklistStep, Response
+from responses.register_columns import REGISTER_COLUMNS, REGISTER_LAST_COLUMN, REGISTER_TAIL_COLUMNS
 
-REGISTER_COLUMNS = (
-    "inspection",
-    "publication_types",
-    "force",
-    "body",
-    "published_on",
-    "deadline",
-    "statutory_last_day",
-    "status",
-    "days_left",
-)
-REGISTER_LAST_COLUMN = "published_url"
 REGISTER_CHUNK_SIZE = 2000
 
 
@@ -54,7 +44,7 @@ def register_steps() -> list[ChecklistStep]:
 
 
 def register_header(steps: Sequence[ChecklistStep]) -> list[str]:
-    return [*REGISTER_COLUMNS, *(step.key for step in steps), REGISTER_LAST_COLUMN]
+    return [*REGISTER_COLUMNS, *(step.key for step in steps), REGISTER_LAST_COLUMN, *REGISTER_TAIL_COLUMNS]
 
 
 def register_values(
@@ -81,6 +71,9 @@ def register_values(
             "statutory_last_day",
             "status",
             "published_url",
+            "published_on",
+            "owner__username",
+            "not_required_reason",
             *done_on,
         )
     )
@@ -106,6 +99,7 @@ def register_rows(
     types = register_publication_types(responses)
     for row in register_values(responses, steps).iterator(chunk_size=REGISTER_CHUNK_SIZE):
         inspection_id, title, force, body, published_on, deadline, last_day, status, url = row[:9]
+        response_published_on, owner, note = row[9:12]
         is_open = status in OPEN_STATUSES
         yield [
             title,
@@ -117,8 +111,12 @@ def register_rows(
             last_day,
             OVERDUE if is_open and last_day is not None and today > last_day else status,
             deadlines.days_left(last_day, today) if is_open else None,
-            *row[9:],
+            *row[12:],
             url,
+            response_published_on,
+            deadlines.days_late(last_day, response_published_on),
+            owner,
+            note,
         ]
 
 
@@ -164,11 +162,17 @@ def _register_sql(steps: Sequence[ChecklistStep], chosen: str) -> str:
                     ELSE r.status END,
                CASE WHEN r.status IN ({open_statuses}) THEN r.statutory_last_day - %s::date END
                {step_columns},
-               {sql_csv_text("r.published_url")}
+               {sql_csv_text("r.published_url")},
+               r.published_on,
+               CASE WHEN r.published_on IS NOT NULL AND r.statutory_last_day IS NOT NULL
+                    THEN greatest(r.published_on - r.statutory_last_day, 0) END,
+               {sql_csv_text("u.username")},
+               {sql_csv_text("r.not_required_reason")}
         FROM {Response._meta.db_table} r
         JOIN {Inspection._meta.db_table} i ON i.id = r.inspection_id
         JOIN {LocalPolicingBody._meta.db_table} b ON b.id = r.body_id
         JOIN {Force._meta.db_table} f ON f.id = b.force_id
+        LEFT JOIN {User._meta.db_table} u ON u.id = r.owner_id
         LEFT JOIN (
             SELECT l.inspection_id, string_agg(k.name, '; ' ORDER BY k.name) AS names
             FROM {Inspection.publication_types.through._meta.db_table} l

@@ -236,7 +236,8 @@ def _track_responses(track: Track) -> QuerySet[Response]:
     if track.name == "comments":
         # The text test is finished in Python (cc_comments_settled strips every kind of whitespace).
         return responses.filter(status__in=OPEN_STATUSES, comments_due__isnull=False, cc_comments_not_received=False)
-    return responses.filter(status=Status.PUBLISHED, published_on__isnull=False)
+    # A publication recorded from an imported register is history: its office-use steps are not chased.
+    return responses.filter(status=Status.PUBLISHED, published_on__isnull=False, publication_imported=False)
 
 
 def _candidates(track: Track, today: dt.date) -> list[dict[str, Any]]:
@@ -389,6 +390,7 @@ def cancel_obsolete() -> int:
             | ~Q(response__status=Status.PUBLISHED)
             | Q(response__published_on__isnull=True)
             | ~Q(about_date=F("response__published_on"))
+            | Q(response__publication_imported=True)
             | Q(step__isnull=True)
             | Q(step__required=False)
             | Exists(step_done)

@@ -101,5 +101,13 @@ def explain_dates(
     return explanations
 
 
+def days_late(last_day: dt.date | None, published_on: dt.date | None) -> int | None:
+    """Days a response was published after the statutory last day: 0 when on time; None while unpublished or when
+    the report has no statutory deadline."""
+    if last_day is None or published_on is None:
+        return None
+    return max((published_on - last_day).days, 0)
+
+
 def days_left(target: dt.date | None, today: dt.date) -> int | None:
     return None if target is None else (target - today).days

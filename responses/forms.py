@@ -225,3 +225,48 @@ class PublishForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text="Needed when you correct the date of a response that is already published; kept in the audit trail.",
     )
+    late_reason = forms.CharField(
+        label="Why was the response published after the statutory last day?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Needed when the date is after the statutory last day; shown to staff and kept in the audit trail.",
+    )
+
+
+class NotRequiredForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why is no response required?",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="For example: the force is clearly not the subject of this report. Kept in the audit trail and in "
+        "the register. Not needed if another response covers this one.",
+    )
+    covered_by = forms.ModelChoiceField(
+        queryset=Response.objects.none(),
+        required=False,
+        label="Covered by another response (optional)",
+        empty_label="Not covered by another response",
+        help_text="Where this report repeats another report's findings, the response that already answers them.",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field: Any = self.fields["covered_by"]
+        field.queryset = (
+            Response.objects.filter(body_id=self.response.body_id)
+            .exclude(pk=self.response.pk)
+            .select_related("inspection")
+            .order_by("-inspection__published_on")
+        )
+        field.label_from_instance = lambda other: f"{other.inspection.title} ({other.inspection.published_on:%Y})"
+
+
+class ReopenForm(VersionedForm):
+    reason = forms.CharField(
+        label="Why is a response needed after all?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Kept in the audit trail. The response is open again, and reminded about.",
+    )

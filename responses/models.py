@@ -21,6 +21,7 @@ class Status(models.TextChoices):
     READY = "ready", "Ready to publish"
     PUBLISHED = "published", "Published"
     COMPLETE = "complete", "Complete"
+    NOT_REQUIRED = "not_required", "Not required"
 
 
 OPEN_STATUSES = (Status.NOT_STARTED, Status.AWAITING_CHIEF_CONSTABLE, Status.DRAFTING, Status.READY)
@@ -133,10 +134,20 @@ class Response(AuditScoped):
     body_comments = models.TextField("the body's comments on the report", blank=True)
     response_to_cc = models.TextField("the body's response to the chief constable's comments", blank=True)
 
+    # Closed without a response: the force is clearly not the subject of the report (HMICFRS guidance), or another
+    # response already answers its findings (`covered_by`).
+    not_required_reason = models.TextField("why no response is required", blank=True)
+    late_reason = models.TextField("why the response was published after the statutory last day", blank=True)
+
     ready_at = models.DateTimeField(null=True, blank=True, editable=False)
     published_on = models.DateField(null=True, blank=True)
     published_url = models.URLField(max_length=500, blank=True)
     slug = models.SlugField(max_length=120, unique=True, null=True, blank=True, editable=False)
+    # Recorded from the office's own register (intake's register import): a publication made before the tracker was
+    # used. History, so never reminded about (notifications.planner) and never held to the s55 checks.
+    publication_imported = models.BooleanField(
+        "publication recorded from an imported register", default=False, editable=False
+    )
     covered_by = models.ForeignKey(
         "self",
         on_delete=models.SET_NULL,
@@ -169,6 +180,11 @@ class Response(AuditScoped):
                 violation_error_message="Overriding the deadline needs a reason.",
             ),
             models.CheckConstraint(condition=Q(status__in=Status.values), name="response_status_valid"),
+            models.CheckConstraint(
+                condition=~Q(status="not_required") | ~Q(not_required_reason=""),
+                name="response_not_required_has_reason",
+                violation_error_message="A response closed as not required needs the reason.",
+            ),
             models.CheckConstraint(
                 condition=Q(statutory_last_day__isnull=True, deadline__isnull=True)
                 | Q(statutory_last_day__isnull=False, deadline__isnull=False),
@@ -207,6 +223,8 @@ class Response(AuditScoped):
         return bool(self.cc_comments.strip()) or self.cc_comments_not_received
 
     def derive_status(self, *, open_required_steps: int, work_started: bool) -> str:
+        if self.not_required_reason.strip() and not self.published_on:
+            return Status.NOT_REQUIRED
         if self.published_on:
             return Status.COMPLETE if open_required_steps == 0 else Status.PUBLISHED
         if self.ready_at:
@@ -216,6 +234,10 @@ class Response(AuditScoped):
         if self.cc_invited_on:
             return Status.AWAITING_CHIEF_CONSTABLE
         return Status.NOT_STARTED
+
+    def days_late(self) -> int | None:
+        """Days after the statutory last day the response was published (0 on time); None while unpublished."""
+        return deadlines.days_late(self.statutory_last_day, self.published_on)
 
     def date_explanations(self) -> list[deadlines.DateExplanation]:
         return deadlines.explain_dates(

@@ -387,6 +387,7 @@ _TAG_CLASSES = {
     Status.READY: "published",
     Status.PUBLISHED: "published",
     Status.COMPLETE: "complete",
+    Status.NOT_REQUIRED: "not-started",
 }
 
 

@@ -33,10 +33,12 @@ from responses.forms import (
     CommentsForm,
     DeadlineForm,
     ExplanationForm,
+    NotRequiredForm,
     OwnerForm,
     ProgressForm,
     PublishForm,
     ReadyForm,
+    ReopenForm,
     RestoreDeadlineForm,
     TickForm,
     UntickForm,
@@ -445,6 +447,7 @@ def response_publish(request: AuthenticatedHttpRequest, response: Response) -> H
     initial = {
         "published_on": response.published_on or timezone.localdate(),
         "published_url": response.published_url,
+        "late_reason": response.late_reason,
     }
     form = PublishForm(request.POST or None, response=response, initial=initial)
     if (
@@ -458,6 +461,7 @@ def response_publish(request: AuthenticatedHttpRequest, response: Response) -> H
                 published_on=form.cleaned_data["published_on"],
                 published_url=form.cleaned_data["published_url"],
                 reason=form.cleaned_data["reason"],
+                late_reason=form.cleaned_data["late_reason"],
             ),
         )
     ):
@@ -468,6 +472,43 @@ def response_publish(request: AuthenticatedHttpRequest, response: Response) -> H
         return redirect(f"{response.get_absolute_url()}#publishing")
     doc = selectors.response_document(response)
     return _form_page(request, "responses/publish.html", response, form, doc=doc)
+
+
+@response_view(("GET", "POST"), edit=True)
+def response_not_required(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
+    form = NotRequiredForm(request.POST or None, response=response)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda: services.response_close_not_required(
+                response=response,
+                expected_version=form.cleaned_data["version"],
+                reason=form.cleaned_data["reason"],
+                covered_by=form.cleaned_data["covered_by"],
+            ),
+        )
+    ):
+        messages.success(request, f"Closed as not required: {response.not_required_reason}. No reminders are sent.")
+        return redirect(response.get_absolute_url())
+    return _form_page(request, "responses/not_required.html", response, form, reopen_form=ReopenForm(response=response))
+
+
+@response_view(("POST",))
+def response_reopen(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
+    form = ReopenForm(request.POST, response=response)
+    if form.is_valid() and _save(
+        form,
+        lambda: services.response_reopen(
+            response=response, expected_version=form.cleaned_data["version"], reason=form.cleaned_data["reason"]
+        ),
+    ):
+        messages.success(request, "Open again: a response is needed, and reminders resume.")
+        return redirect(response.get_absolute_url())
+    return _form_page(
+        request, "responses/not_required.html", response, NotRequiredForm(response=response), reopen_form=form
+    )
 
 
 def _public_url(request: HttpRequest, response: Response) -> str:

@@ -34,7 +34,14 @@ from responses.services.explanations import (
     finding_response_explain,
     validate_explanation,
 )
-from responses.services.publishing import response_mark_ready, response_publish, response_unmark_ready
+from responses.services.publishing import (
+    response_close_not_required,
+    response_mark_ready,
+    response_publish,
+    response_record_published,
+    response_reopen,
+    response_unmark_ready,
+)
 from responses.services.tally import status_tally_compact, status_tally_recount
 
 __all__ = [
@@ -50,10 +57,13 @@ __all__ = [
     "findings_for_body",
     "inspection_correct_published_on",
     "inspection_sync_responses",
+    "response_close_not_required",
     "response_create",
     "response_mark_ready",
     "response_override_deadline",
     "response_publish",
+    "response_record_published",
+    "response_reopen",
     "response_restore_deadline",
     "response_set_comments_due",
     "response_set_owner",

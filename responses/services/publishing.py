@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
 from django.utils.text import slugify
 
-from core.dates import refuse_future
+from core.dates import long_date, refuse_future
+from responses import deadlines
 from responses.models import Response
 from responses.rules import publication_problems
 from responses.services._base import editing, save_response
@@ -44,21 +45,94 @@ def response_publish(
     published_on: dt.date,
     published_url: str = "",
     reason: str = "",
+    late_reason: str = "",
     expected_version: int | None = None,
 ) -> Response:
     """Publish on `published_on` (at `published_url` on the body's website, if given). Correcting the date of a
-    published response needs a reason."""
+    published response needs a reason; publishing after the statutory last day needs `late_reason`, kept with the
+    response and in the audit trail."""
     if response.published_on and published_on != response.published_on and not reason.strip():
         raise ValidationError({"reason": "Say why the publication date is being corrected."})
     refuse_future(published_on, field="published_on", what="The publication date")
     if published_on < response.inspection.published_on:
         raise ValidationError({"published_on": "The response cannot be published before the report it answers."})
-    with editing(response, expected_version, reason=reason):
-        problems = publication_problems(response)
-        if problems:
-            raise ValidationError(problems)
+    with editing(response, expected_version, reason=reason or late_reason):
+        if response.not_required_reason:
+            raise ValidationError(["This response is closed as not required: reopen it before publishing."])
+        errors: dict[str, list[str]] = {}
+        if problems := publication_problems(response):
+            errors[NON_FIELD_ERRORS] = problems
+        late_by = deadlines.days_late(response.statutory_last_day, published_on)
+        if late_by and response.statutory_last_day and not late_reason.strip():
+            errors["late_reason"] = [
+                f"This is {late_by} day{'s' if late_by != 1 else ''} after the statutory last day "
+                f"({long_date(response.statutory_last_day)}): say why, for the record."
+            ]
+        if errors:
+            raise ValidationError(errors)
+        response.late_reason = late_reason.strip() if late_by else ""
         if response.ready_at is None:
             response.ready_at = timezone.now()
+        response.published_on = published_on
+        response.published_url = published_url
+        if not response.slug:
+            response.slug = _unique_slug(response)
+        return save_response(response)
+
+
+def response_close_not_required(
+    *, response: Response, reason: str, covered_by: Response | None = None, expected_version: int | None = None
+) -> Response:
+    """Close a response without publishing one: the force is clearly not the subject of the report (HMICFRS
+    guidance), or `covered_by`, another response of the same body, already answers its findings. Never reminded."""
+    reason = reason.strip()
+    if covered_by is not None and (covered_by.body_id != response.body_id or covered_by.pk == response.pk):
+        raise ValidationError({"covered_by": "A response can only be covered by another response of the same body."})
+    if not reason and covered_by is not None:
+        reason = f"Covered by the response to {covered_by.inspection.title}"
+    if not reason:
+        raise ValidationError({"reason": "Say why no response is required, for the record."})
+    with editing(response, expected_version, reason=reason):
+        if response.published_on:
+            raise ValidationError({"reason": "This response is published: it cannot be closed as not required."})
+        response.not_required_reason = reason
+        response.covered_by = covered_by
+        response.ready_at = None
+        return save_response(response)
+
+
+def response_reopen(*, response: Response, reason: str, expected_version: int | None = None) -> Response:
+    """Undo "not required": the response is open again (and reminded about again)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say why a response is needed after all."})
+    with editing(response, expected_version, reason=reason):
+        if not response.not_required_reason:
+            raise ValidationError({"reason": "This response is not closed as not required."})
+        response.not_required_reason = ""
+        response.covered_by = None
+        return save_response(response)
+
+
+def response_record_published(
+    *, response: Response, published_on: dt.date, published_url: str = "", reason: str
+) -> Response:
+    """Record a publication that happened before the tracker was used, as the office's own register has it (the
+    register import). History: the s55 checks a live publication passes (explanations, comments) cannot be met by
+    a register row, so none is made, and the response is marked `publication_imported`, which the reminders leave
+    alone. A publication the app recorded itself keeps its record; only its date and address are corrected. The
+    reason (where the record comes from) goes into the audit trail."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": "Say where this record of the publication comes from."})
+    refuse_future(published_on, field="published_on", what="The publication date")
+    if published_on < response.inspection.published_on:
+        raise ValidationError({"published_on": "The response cannot be published before the report it answers."})
+    with editing(response, None, reason=reason):
+        if response.not_required_reason:
+            raise ValidationError(["This response is closed as not required: reopen it before publishing."])
+        if response.published_on is None:
+            response.publication_imported = True
         response.published_on = published_on
         response.published_url = published_url
         if not response.slug:

@@ -141,8 +141,9 @@ def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browse
     expect(success_banner(page)).to_contain_text("Saved: the body's comments on the report.")
     expect(page.locator("#publication-problems")).to_have_count(0)
 
-    # Publish.
+    # Publish: it is overdue, so the page asks why it is late.
     page.locator("#publishing").get_by_role("link", name="Publish").click()
+    page.fill("#id_late_reason", "The chief constable's comments arrived after the date set.")
     page.get_by_role("button", name="Publish").click()
     expect(success_banner(page)).to_contain_text("The public page and the Word document are ready.")
     public_link = page.locator("#publishing").get_by_role("link", name="Public page of this response")

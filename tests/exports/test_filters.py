@@ -56,7 +56,7 @@ def test_overdue_excludes_published_responses(body) -> None:
     published.body_comments = "Ours"
     published.cc_comments_not_received = True
     published.save()
-    services.response_publish(response=published, published_on=dt.date(2024, 11, 1))
+    services.response_publish(response=published, published_on=dt.date(2024, 11, 1), late_reason="Comments late.")
     assert titles(filters({"status": "overdue"})) == []
 
 

@@ -46,13 +46,21 @@ def header(today: dt.date = PUBLISHED) -> list[str]:
 
 
 def test_columns_are_the_documented_ones_with_one_per_step_in_step_order(steps) -> None:
-    assert header() == [*FIXED_COLUMNS, *(step.key for step in steps), "published_url"]
+    assert header() == [
+        *FIXED_COLUMNS,
+        *(step.key for step in steps),
+        "published_url",
+        "response_published_on",
+        "days_late",
+        "owner",
+        "note",
+    ]
 
 
 def test_step_columns_follow_the_step_order_not_creation_order(steps) -> None:
     ChecklistStep.objects.create(key="first_of_all", label="First", order=0)
     ChecklistStep.objects.filter(key="forwarded_to_chief_constable").update(order=9)
-    keys = header()[len(FIXED_COLUMNS) : -1]
+    keys = header()[len(FIXED_COLUMNS) : -5]  # up to published_url and the four columns after it
     assert keys[0] == "first_of_all"
     assert keys[-1] == "forwarded_to_chief_constable"
 

@@ -90,7 +90,12 @@ def test_publishing_makes_a_public_page_and_a_word_document(client: Client, resp
     today = timezone.localdate()
     result = client.post(
         reverse("response_publish", args=[response.pk]),
-        {"version": response.version, "published_on": today.isoformat(), "published_url": ""},
+        {
+            "version": response.version,
+            "published_on": today.isoformat(),
+            "published_url": "",
+            "late_reason": "Comments arrived late.",
+        },
         follow=True,
     )
     assert [str(m) for m in result.context["messages"]] == [
@@ -143,7 +148,7 @@ def test_public_page_is_laid_out_like_the_reference(client: Client, response: Re
     response = make_publishable(response)
     client.post(
         reverse("response_publish", args=[response.pk]),
-        {"version": response.version, "published_on": timezone.localdate().isoformat()},
+        {"version": response.version, "published_on": timezone.localdate().isoformat(), "late_reason": "Late."},
     )
     slug = Response.objects.get(pk=response.pk).slug
     html = Client().get(reverse("published_response", args=[slug])).content.decode()
