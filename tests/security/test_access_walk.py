@@ -218,6 +218,7 @@ WALK: list[Step] = [
     Step("finding explanation page", _a_finding("finding_edit"), A_EDIT_PAGE),
     Step("checklist step page", _a("checklist_step", "forwarded_to_panel"), A_EDIT_PAGE),
     Step("publish page", _a("response_publish"), A_EDIT_PAGE),
+    Step("not required page", _a("response_not_required"), A_EDIT_PAGE),
     Step("Word document, A draft", _a("response_docx"), A_READ),
     Step("Word document, B draft", lambda w, r: reverse("response_docx", args=[w.b_draft.pk]), B_READ),
     Step(
@@ -369,6 +370,20 @@ WALK: list[Step] = [
         A_POST,
         "POST",
         lambda w: {"version": _version(w.a_draft), "reason": "Sent the wrong version"},
+    ),
+    Step(
+        "POST close as not required",
+        _a("response_not_required"),
+        A_POST,
+        "POST",
+        lambda w: {"version": _version(w.a_draft), "reason": "Clearly not the subject"},
+    ),
+    Step(
+        "POST reopen",
+        _a("response_reopen"),
+        A_POST,
+        "POST",
+        lambda w: {"version": _version(w.a_draft), "reason": "HMICFRS asked for one"},
     ),
     Step("POST mark ready", _a("response_mark_ready"), A_POST, "POST", lambda w: {"version": _version(w.a_draft)}),
     Step(
