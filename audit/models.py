@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
+import pgtrigger
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.db import models
@@ -12,8 +13,31 @@ class AppendOnlyError(Exception):
     pass
 
 
+def append_only_trigger(*, table: str, nullable: str) -> pgtrigger.Trigger:
+    """On PostgreSQL, the database itself refuses to change or delete a row of `table`, whatever the path (raw SQL,
+    `_base_manager`, a psql session as the app's role). One change is allowed: setting `nullable`, the user foreign
+    key, to NULL, which is what `on_delete=SET_NULL` does when a user account is deleted (the row keeps the actor's
+    name in its own columns). TRUNCATE is not blocked: row triggers do not fire for it, and a statement trigger would
+    break Django's test flush."""
+    return pgtrigger.Trigger(
+        name=f"{table}_append_only",
+        when=pgtrigger.Before,
+        operation=pgtrigger.Update | pgtrigger.Delete,
+        func=f"""
+            IF TG_OP = 'UPDATE'
+               AND (to_jsonb(NEW) - '{nullable}') = (to_jsonb(OLD) - '{nullable}')
+               AND (to_jsonb(NEW) -> '{nullable}') = 'null'::jsonb THEN
+                RETURN NEW;
+            END IF;
+            RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
+                USING ERRCODE = 'restrict_violation',
+                      HINT = 'Audit entries and export records can only be added.';
+        """,
+    )
+
+
 class AppendOnlyQuerySet(models.QuerySet[Any]):
-    """Refuses bulk changes. On PostgreSQL a trigger refuses them too (migration 0003), whatever the path."""
+    """Refuses bulk changes. On PostgreSQL a trigger refuses them too (`append_only_trigger`), whatever the path."""
 
     def update(self, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError(f"{self.model._meta.verbose_name_plural} cannot be changed.")
@@ -47,6 +71,7 @@ class AuditEntry(AbstractLogEntry):
             models.Index(fields=["response_id", "timestamp"], name="audit_response_time_idx"),
             models.Index(fields=["body_id", "timestamp"], name="audit_body_time_idx"),
         ]
+        triggers = [append_only_trigger(table="audit_auditentry", nullable="actor_id")]
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -96,6 +121,7 @@ class ExportRecord(models.Model):
         constraints = [
             models.CheckConstraint(condition=models.Q(kind__in=ExportKind.values), name="export_record_kind_valid"),
         ]
+        triggers = [append_only_trigger(table="audit_exportrecord", nullable="user_id")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} export ({self.file_format}) by {self.actor}"

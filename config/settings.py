@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "auditlog",
     "axes",
     "django_q",
+    "pgtrigger",
     "accounts",
     "inspections",
     "responses",
