@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
@@ -67,6 +68,52 @@ def overdue_on(today: dt.date) -> Q:
 def due_within(today: dt.date, days: int = DUE_SOON_DAYS) -> Q:
     """The date half of "due soon", for counts over responses already known to be open."""
     return Q(statutory_last_day__gte=today, statutory_last_day__lte=today + dt.timedelta(days=days))
+
+
+def status_tally_triggers() -> list[pgtrigger.Trigger]:
+    """PostgreSQL keeps StatusTally: after every statement on the responses table, one row per (body, status) the
+    statement moved, with the change in count, read from the statement's transition tables. Whatever makes the
+    change (the ORM, a queryset update(), a cascade, COPY, psql), in the same transaction; an UPDATE that changes no
+    status or body adds nothing. Rows are only ever inserted, so no two transactions wait on each other's counts."""
+
+    def tally(name: str, operation: Any, func: str, **referencing: str) -> pgtrigger.Trigger:
+        return pgtrigger.Trigger(
+            name=f"status_tally_{name}",
+            level=pgtrigger.Statement,
+            when=pgtrigger.After,
+            operation=operation,
+            referencing=pgtrigger.Referencing(**referencing) if referencing else None,
+            func=f"{func} RETURN NULL;",
+        )
+
+    insert = "INSERT INTO responses_statustally (body_id, status, n)"
+    return [
+        tally(
+            "insert",
+            pgtrigger.Insert,
+            f"{insert} SELECT body_id, status, count(*) FROM new_rows GROUP BY body_id, status;",
+            new="new_rows",
+        ),
+        tally(
+            "update",
+            pgtrigger.Update,
+            f"""{insert} SELECT body_id, status, sum(change) FROM (
+                    SELECT body_id, status, 1 AS change FROM new_rows
+                    UNION ALL
+                    SELECT body_id, status, -1 AS change FROM old_rows
+                ) AS changes
+                GROUP BY body_id, status HAVING sum(change) <> 0;""",
+            old="old_rows",
+            new="new_rows",
+        ),
+        tally(
+            "delete",
+            pgtrigger.Delete,
+            f"{insert} SELECT body_id, status, -count(*) FROM old_rows GROUP BY body_id, status;",
+            old="old_rows",
+        ),
+        tally("truncate", pgtrigger.Truncate, "DELETE FROM responses_statustally;"),
+    ]
 
 
 class ResponseQuerySet(models.QuerySet["Response"]):
@@ -198,6 +245,7 @@ class Response(AuditScoped):
             models.Index(fields=["statutory_last_day", "id"], name="response_lastday_id_idx"),
             models.Index(fields=["body", "statutory_last_day", "id", "status"], name="response_body_lastday_id_idx"),
         ]
+        triggers = status_tally_triggers()
 
     def __str__(self) -> str:
         return f"{self.body.display_name}: {self.inspection.title}"
@@ -348,7 +396,7 @@ class ChecklistItem(AuditScoped):
 
 class StatusTally(models.Model):
     """How responses moved between bodies and statuses: one row per (body, status) a statement changed, `n` the
-    change in count. PostgreSQL writes it, by statement triggers on the responses table (migration 0003); the count
+    change in count. PostgreSQL writes it, by statement triggers on the responses table (`status_tally_triggers`); the count
     of a body's responses in a status is the sum of its rows. Only ever inserted, so no two transactions wait on it;
     `responses.services.status_tally_compact` folds the rows up. Elsewhere (SQLite) the table stays empty and the
     counts are taken live (responses/selectors.py::status_counts).
