@@ -86,18 +86,18 @@ def status_tally_triggers() -> list[pgtrigger.Trigger]:
             func=f"{func} RETURN NULL;",
         )
 
-    insert = "INSERT INTO responses_statustally (body_id, status, n)"
     return [
         tally(
             "insert",
             pgtrigger.Insert,
-            f"{insert} SELECT body_id, status, count(*) FROM new_rows GROUP BY body_id, status;",
+            "INSERT INTO responses_statustally (body_id, status, n) "
+            "SELECT body_id, status, count(*) FROM new_rows GROUP BY body_id, status;",
             new="new_rows",
         ),
         tally(
             "update",
             pgtrigger.Update,
-            f"""{insert} SELECT body_id, status, sum(change) FROM (
+            """INSERT INTO responses_statustally (body_id, status, n) SELECT body_id, status, sum(change) FROM (
                     SELECT body_id, status, 1 AS change FROM new_rows
                     UNION ALL
                     SELECT body_id, status, -1 AS change FROM old_rows
@@ -109,7 +109,8 @@ def status_tally_triggers() -> list[pgtrigger.Trigger]:
         tally(
             "delete",
             pgtrigger.Delete,
-            f"{insert} SELECT body_id, status, -count(*) FROM old_rows GROUP BY body_id, status;",
+            "INSERT INTO responses_statustally (body_id, status, n) "
+            "SELECT body_id, status, -count(*) FROM old_rows GROUP BY body_id, status;",
             old="old_rows",
         ),
         tally("truncate", pgtrigger.Truncate, "DELETE FROM responses_statustally;"),
@@ -396,9 +397,9 @@ class ChecklistItem(AuditScoped):
 
 class StatusTally(models.Model):
     """How responses moved between bodies and statuses: one row per (body, status) a statement changed, `n` the
-    change in count. PostgreSQL writes it, by statement triggers on the responses table (`status_tally_triggers`); the count
-    of a body's responses in a status is the sum of its rows. Only ever inserted, so no two transactions wait on it;
-    `responses.services.status_tally_compact` folds the rows up. Elsewhere (SQLite) the table stays empty and the
+    change in count. PostgreSQL writes it, by statement triggers on the responses table (`status_tally_triggers`);
+    the count of a body's responses in a status is the sum of its rows. Only ever inserted, so no two transactions
+    wait on it; `responses.services.status_tally_compact` folds the rows up. Elsewhere (SQLite) the table stays empty and the
     counts are taken live (responses/selectors.py::status_counts).
     """
 
