@@ -399,8 +399,8 @@ class StatusTally(models.Model):
     """How responses moved between bodies and statuses: one row per (body, status) a statement changed, `n` the
     change in count. PostgreSQL writes it, by statement triggers on the responses table (`status_tally_triggers`);
     the count of a body's responses in a status is the sum of its rows. Only ever inserted, so no two transactions
-    wait on it; `responses.services.status_tally_compact` folds the rows up. Elsewhere (SQLite) the table stays empty and the
-    counts are taken live (responses/selectors.py::status_counts).
+    wait on it; `responses.services.status_tally_compact` folds the rows up. Elsewhere (SQLite) the table stays
+    empty and the counts are taken live (responses/selectors.py::status_counts).
     """
 
     body_id = models.BigIntegerField()
