@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # The one image of every process (web, worker, beat, migrate): docker-compose.yml picks the command.
-# Build: docker build -t s55-tracker .     Configuration: environment variables only (README, docs/scale.md).
+# Build: docker build -t s55-tracker .     Configuration: environment variables only (docs/operations.md).
 
 # --- 1. The GOV.UK Frontend / MoJ Frontend styles and scripts (npm run build → static/build/) --------------------------
 FROM node:20-bookworm-slim AS assets

@@ -102,13 +102,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # PostgreSQL's JIT compiler spends seconds compiling any query the planner thinks is large (an export over every
-    # response: 5 s of JIT for 1.3 s of work) and buys nothing for this app's short queries. Off for our connections;
+    # response; docs/bench.md has the figures) and buys nothing for this app's short queries. Off for our connections;
     # `?options=...` in DATABASE_URL still adds its own settings after it.
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     _options["options"] = f"-c jit=off {_options.get('options', '')}".strip()
     # Parameters bound by the server, and a query run 5 times on a connection becomes a prepared statement: the
     # dashboard's and the response page's queries are then planned once per connection, not on every request
-    # (2.4 ms of planning for the dashboard's page query). Needs persistent connections (DATABASE_CONN_MAX_AGE) to
+    # (docs/bench.md). Needs persistent connections (DATABASE_CONN_MAX_AGE) to
     # pay off. Behind PgBouncer in transaction mode without max_prepared_statements, set DATABASE_PREPARE_THRESHOLD=0.
     _options.setdefault("server_side_binding", env_bool("DATABASE_SERVER_SIDE_BINDING", True))
     _options.setdefault("prepare_threshold", env_int("DATABASE_PREPARE_THRESHOLD", 5) or None)

@@ -116,7 +116,7 @@ def sql_csv_text(expression: str) -> str:
 
 # For an export's COPY alone: dates written as YYYY-MM-DD (a date column is selected as it is, no to_char); sorting
 # in memory rather than on disk; one process, since parallel workers on a small machine took the CPUs the web
-# requests and the export's own reader needed (100,000 register rows: 1.8 s -> 1.2 s).
+# requests and the export's own reader needed (docs/bench.md, "What made the figures").
 COPY_SETTINGS = {"DateStyle": "ISO, YMD", "work_mem": "64MB", "max_parallel_workers_per_gather": "0"}
 # A COPY's output is held in memory up to this size, on disk beyond, until it is sent.
 SPOOL_MEMORY = 8 * 1024 * 1024

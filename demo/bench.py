@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""`make bench`: the figures of README "Running at scale", measured on a national-scale PostgreSQL database.
+"""`make bench`: the figures of docs/bench.md, measured on a national-scale PostgreSQL database.
 
     BENCH_DATABASE_URL=postgres://postgres@127.0.0.1:5432/s55bench .venv/bin/python demo/bench.py [--requests 50]
 

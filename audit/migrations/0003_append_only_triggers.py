@@ -3,7 +3,7 @@
 The Python guards in audit/models.py stop the ORM; these triggers stop everything else (raw SQL, a bulk update through
 `_base_manager`, a psql session as the app's role). One change is allowed: setting the user foreign key to NULL, which
 is what `on_delete=SET_NULL` does when a user account is deleted. The entry keeps `actor_email` and `actor_label`, so
-it still says who acted; deactivating users rather than deleting them keeps the username too (README, "Security").
+it still says who acted; deactivating users rather than deleting them keeps the username too (docs/security.md).
 
 TRUNCATE is not blocked: row triggers do not fire for it, and a statement trigger would break Django's test flush.
 Reversible: the reverse drops the triggers and the function. SQLite and other backends: no-op both ways.

@@ -1,4 +1,4 @@
-"""Indexes for the dashboard and the admin list at national scale (README "Running at scale", `make bench`).
+"""Indexes for the dashboard and the admin list at national scale (docs/bench.md, `make bench`).
 
 Both lists show responses ordered by (statutory_last_day, id), 25 or 50 to a page:
 

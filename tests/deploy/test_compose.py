@@ -1,7 +1,7 @@
 """docker-compose.yml and the Dockerfile describe the topology that tests/deploy/test_topology.py runs natively.
 
 No Docker engine runs here, so these read the files: the compose file must parse and wire the services as the
-README's "Running at scale" says (a one-shot migrate that the others wait for, configuration only by environment,
+docs/operations.md, "Running at scale", says (a one-shot migrate that the others wait for, configuration only by environment,
 healthchecks).
 """
 

@@ -1,4 +1,4 @@
-"""`manage.py seed_bench`: a national-scale dataset for `make bench` (README, "Running at scale").
+"""`manage.py seed_bench`: a national-scale dataset for `make bench` (docs/bench.md).
 
     manage.py seed_bench [--responses 100000] [--explanations-per-response 10] [--audit-rows 2000000]
                          [--years 10] [--seed 55] [--password PW] [--database-url URL]
@@ -254,7 +254,7 @@ class Counts:
 
 
 class Command(BaseCommand):
-    help = "Fill an empty database with a national-scale bench dataset (see the README, Running at scale)."
+    help = "Fill an empty database with a national-scale bench dataset (see docs/bench.md)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--responses", type=int, default=100_000, help="About this many responses.")
