@@ -55,6 +55,41 @@ def require_chromium() -> str:
     return CHROMIUM
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "reference_data: keep the forces, bodies, publication types and checklist steps that migrate creates"
+    )
+
+
+#: What the data migrations create, children first (a body protects its force).
+REFERENCE_TABLES = (
+    "responses_checkliststep",
+    "inspections_localpolicingbody",
+    "inspections_force",
+    "inspections_publicationtype",
+)
+
+
+@pytest.fixture(autouse=True)
+def _no_reference_data(request: pytest.FixtureRequest) -> None:
+    """Each database test starts without the reference rows that ``migrate`` creates, and builds what it needs with
+    the factories: otherwise a ``BodyFactory(force=ForceFactory(name="Norfolk"))`` would hand back the seeded,
+    inactive Norfolk body. A test about those rows themselves is marked ``reference_data``.
+
+    Plain SQL, so that deleting them writes no audit entries."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or bool(
+        {"db", "transactional_db"} & set(request.fixturenames)
+    )
+    if not uses_db or request.node.get_closest_marker("reference_data"):
+        return
+    request.getfixturevalue("db")
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in REFERENCE_TABLES:
+            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608 (names from the tuple above)
+
+
 @pytest.fixture
 def steps(db: Any) -> Any:
     from tests.factories import seed_checklist_steps
