@@ -262,6 +262,8 @@ WALK: list[Step] = [
     # --- accounts and health --------------------------------------------------------------------------------------
     Step("sign-in page", _fixed("login"), EVERYONE_200),
     Step("password change page", _fixed("password_change"), SIGNED_IN_200),
+    Step("set-password link, spent or forged", _fixed("password_reset_confirm", "MQ", "0-forged"), EVERYONE_200),
+    Step("password saved page", _fixed("password_reset_complete"), EVERYONE_200),
     Step("health check", _fixed("healthz"), EVERYONE_200),
     # --- the admin ------------------------------------------------------------------------------------------------
     Step("admin index", _admin("index"), STAFF_ADMIN_200),
