@@ -9,7 +9,8 @@ from accounts.models import User
 from inspections.models import Force, Inspection, LocalPolicingBody
 from responses.models import Response, Status
 
-pytestmark = pytest.mark.django_db
+# On top of what migrate created, as in a real install.
+pytestmark = [pytest.mark.django_db, pytest.mark.reference_data]
 
 
 def test_loaddemo_loads_every_state_and_is_idempotent() -> None:
@@ -49,3 +50,12 @@ def test_loaddemo_loads_every_state_and_is_idempotent() -> None:
         ("viewer", "viewer"),
     }
     assert User.objects.get(username="editor").check_password("norfolk-editor-demo")
+
+
+def test_loaddemo_adds_only_the_demo_office_to_what_migrate_created() -> None:
+    others_before = list(LocalPolicingBody.objects.exclude(force__name="Norfolk").order_by("pk").values())
+    call_command("loaddemo", stdout=StringIO())
+    (active,) = LocalPolicingBody.objects.filter(active=True)
+    assert (active.force.name, active.shared_inbox) == ("Norfolk", "opcc@norfolk-pcc.example")
+    assert active.escalation_list() == ["chief.executive@norfolk-pcc.example"]
+    assert list(LocalPolicingBody.objects.exclude(force__name="Norfolk").order_by("pk").values()) == others_before

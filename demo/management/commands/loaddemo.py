@@ -1,4 +1,9 @@
-"""Load the reference data (forces, bodies, publication types, checklist) and a demo office. Safe to run again."""
+"""Add a demo office (Norfolk) on top of the reference data that ``migrate`` creates. Safe to run again.
+
+The forces, bodies, publication types and checklist steps come from data migrations (inspections 0003, responses
+0005); this command only makes sure they are there (creating what is missing, changing nothing that exists) before
+it activates the demo body and loads its users, inspections and responses.
+"""
 
 from __future__ import annotations
 
@@ -26,20 +31,20 @@ DEMO_PASSWORDS = {
 
 
 class Command(BaseCommand):
-    help = "Load the 43 forces and their bodies, publication types, checklist steps and a demo Norfolk office."
+    help = "Add a demo Norfolk office (users, inspections, responses in every state) on top of the reference data."
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--no-demo", action="store_true", help="Load only the reference data, no demo office.")
+        parser.add_argument(
+            "--no-demo",
+            action="store_true",
+            help="Only make sure the reference data exists (migrate creates it), no demo office.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with acting_as(label="command:loaddemo"), transaction.atomic():
             self.load_reference_data()
             if not options["no_demo"]:
-                body = LocalPolicingBody.objects.get(name=demo_data.DEMO_BODY_NAME)
-                if not body.active:
-                    body.active = True
-                    body.escalation_emails = "chief.executive@norfolk-pcc.example"
-                    body.save()
+                body = self.activate_demo_body()
                 self.load_users(body)
                 self.load_norfolk_peel(body)
                 for spec in demo_data.DEMO_INSPECTIONS:
@@ -74,6 +79,18 @@ class Command(BaseCommand):
                     "evidence_hint": step["evidence_hint"],
                 },
             )
+
+    def activate_demo_body(self) -> LocalPolicingBody:
+        """The demo body, active and with its (fictional) addresses; addresses someone has set are kept."""
+        body = LocalPolicingBody.objects.get(name=demo_data.DEMO_BODY_NAME)
+        spec = next(b for b in demo_data.BODIES if b["name"] == demo_data.DEMO_BODY_NAME)
+        if not body.active:
+            body.active = True
+            body.escalation_emails = body.escalation_emails or "chief.executive@norfolk-pcc.example"
+            body.shared_inbox = body.shared_inbox or spec["shared_inbox"]
+            body.website_url = body.website_url or spec["website_url"]
+            body.save()
+        return body
 
     def load_users(self, body: LocalPolicingBody) -> None:
         for spec in demo_data.DEMO_USERS:
