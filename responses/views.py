@@ -27,10 +27,12 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedHttpRequest
 from responses import selectors, services
 from responses.docx import response_docx
+from responses.pdf import response_pdf
 from responses.filters import ResponseFilter
 from responses.forms import (
     CommentsDueForm,
     CommentsForm,
+    CorrectionForm,
     DeadlineForm,
     ExplanationForm,
     NotRequiredForm,
@@ -44,11 +46,13 @@ from responses.forms import (
     UntickForm,
     VersionedForm,
 )
-from responses.models import Response
+from responses.models import PublishedVersion, Response
 from responses.rules import publication_problems
+from responses.snapshot import PublicDocument
 
 PAGE_SIZE = 25
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TYPE = "application/pdf"
 
 ResponseViewFunc = Callable[..., HttpResponse]
 
@@ -158,18 +162,20 @@ def _detail(
     today = timezone.localdate()
     doc = selectors.response_document(response)
     unexplained = [finding_response.finding for finding_response in doc.unexplained_recommendations]
+    since = selectors.since_publication(doc) if response.published_on else None
     return render(
         request,
         "responses/detail.html",
         {
             "response": response,
             "doc": doc,
+            "since_publication": since,
             "timeline": selectors.response_timeline(response),
             "ready_form": ready_form or ReadyForm(response=response),
             "problems": ([] if response.published_on else publication_problems(response, unexplained=unexplained)),
             "can_edit": request.user.can_edit(),
             "today": today,
-            "public_url": _public_url(request, response),
+            "public_url": _public_url(request, response) if since else "",
         },
     )
 
@@ -281,6 +287,30 @@ def response_restore_deadline(request: AuthenticatedHttpRequest, response: Respo
 
 
 # --- findings -----------------------------------------------------------------------------------------------
+# A finding's page is one form with two buttons: "Save explanation" posts it to finding_edit, "Add progress update"
+# to finding_add_progress (the button's formaction, so no JavaScript). Either way both halves arrive; the half that
+# was not saved and holds typed text is kept for the page that follows (in the session, so that page is a GET and
+# reloading it adds nothing twice), with a banner saying it is not saved yet.
+def _draft_key(finding_response: Any) -> str:
+    return f"finding-draft-{finding_response.pk}"
+
+
+def _typed_explanation(request: AuthenticatedHttpRequest, finding_response: Any) -> dict[str, str] | None:
+    """The explanation posted with the progress form, if it differs from the one saved."""
+    text = request.POST.get("explanation")
+    if text is None or text.strip() == finding_response.explanation:
+        return None
+    return {"explanation": text, "version": request.POST.get("version", "")}
+
+
+def _typed_progress(request: AuthenticatedHttpRequest) -> dict[str, str] | None:
+    """The progress update posted with the explanation form, if any was written."""
+    note = request.POST.get("progress-note", "")
+    if not note.strip():
+        return None
+    return {"progress": request.POST.get("progress-progress", ""), "note": note}
+
+
 def _finding_page(
     request: AuthenticatedHttpRequest, response: Response, finding_response: Any, form: Any, progress_form: Any
 ) -> HttpResponse:
@@ -300,30 +330,40 @@ def _finding_page(
 @response_view(("GET", "POST"), edit=True)
 def finding_edit(request: AuthenticatedHttpRequest, response: Response, finding_pk: int) -> HttpResponse:
     finding_response = selectors.finding_response_for(response=response, pk=finding_pk)
-    form = ExplanationForm(
-        request.POST or None, response=response, initial={"explanation": finding_response.explanation}
-    )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _save(
-            form,
-            lambda: services.finding_response_explain(
-                expected_version=form.cleaned_data["version"],
-                finding_response=finding_response,
-                explanation=form.cleaned_data["explanation"],
-            ),
-        )
+    if request.method == "GET":
+        draft = request.session.pop(_draft_key(finding_response), None) or {}
+        initial = {"explanation": draft.get("explanation", finding_response.explanation)}
+        if str(draft.get("version", "")).isdigit():
+            initial["version"] = int(draft["version"])
+        form = ExplanationForm(response=response, initial=initial)
+        progress_form = ProgressForm(prefix="progress", initial=draft.get("progress"))
+        return _finding_page(request, response, finding_response, form, progress_form)
+    form = ExplanationForm(request.POST, response=response)
+    progress = _typed_progress(request)
+    if form.is_valid() and _save(
+        form,
+        lambda: services.finding_response_explain(
+            expected_version=form.cleaned_data["version"],
+            finding_response=finding_response,
+            explanation=form.cleaned_data["explanation"],
+        ),
     ):
         messages.success(request, f"Explanation of {finding_response.finding} saved.")
-        return redirect(f"{response.get_absolute_url()}#finding-{finding_response.pk}")
-    return _finding_page(request, response, finding_response, form, ProgressForm(prefix="progress"))
+        if progress is None:
+            return redirect(f"{response.get_absolute_url()}#finding-{finding_response.pk}")
+        request.session[_draft_key(finding_response)] = {"progress": progress}
+        messages.warning(
+            request, "Your progress update has not been added yet: check it and press “Add progress update”."
+        )
+        return redirect(reverse("finding_edit", args=[response.pk, finding_response.pk]))
+    return _finding_page(request, response, finding_response, form, ProgressForm(prefix="progress", initial=progress))
 
 
 @response_view(("POST",))
 def finding_add_progress(request: AuthenticatedHttpRequest, response: Response, finding_pk: int) -> HttpResponse:
     finding_response = selectors.finding_response_for(response=response, pk=finding_pk)
     progress_form = ProgressForm(request.POST, prefix="progress")
+    explanation = _typed_explanation(request, finding_response)
     if progress_form.is_valid():
         try:
             services.finding_response_add_update(
@@ -336,8 +376,18 @@ def finding_add_progress(request: AuthenticatedHttpRequest, response: Response, 
             progress_form.add_error(None, error)
         else:
             messages.success(request, f"Progress update on {finding_response.finding} added.")
+            if explanation is not None:
+                request.session[_draft_key(finding_response)] = explanation
+                messages.warning(
+                    request, "Your explanation has not been saved yet: check it and press “Save explanation”."
+                )
             return redirect(reverse("finding_edit", args=[response.pk, finding_response.pk]))
-    form = ExplanationForm(response=response, initial={"explanation": finding_response.explanation})
+    # The explanation as typed (bound: its one required value is the version, so it shows no errors of its own).
+    form = (
+        ExplanationForm(request.POST, response=response)
+        if explanation is not None
+        else ExplanationForm(response=response, initial={"explanation": finding_response.explanation})
+    )
     return _finding_page(request, response, finding_response, form, progress_form)
 
 
@@ -462,16 +512,48 @@ def response_publish(request: AuthenticatedHttpRequest, response: Response) -> H
                 published_url=form.cleaned_data["published_url"],
                 reason=form.cleaned_data["reason"],
                 late_reason=form.cleaned_data["late_reason"],
+                user=request.user,
             ),
         )
     ):
         messages.success(
             request,
-            f"Published on {response.published_on:%-d %B %Y}. The public page and the Word document are ready.",
+            f"Published on {response.published_on:%-d %B %Y}. The public page, the Word document and the PDF are "
+            "ready.",
         )
         return redirect(f"{response.get_absolute_url()}#publishing")
     doc = selectors.response_document(response)
     return _form_page(request, "responses/publish.html", response, form, doc=doc)
+
+
+@response_view(("GET", "POST"), edit=True)
+def response_publish_correction(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
+    """Publish the working text of a published response as its next version, with the reason the public reads."""
+    if not response.published_on:
+        return redirect(f"{response.get_absolute_url()}#publishing")
+    form = CorrectionForm(request.POST or None, response=response)
+    stored: list[PublishedVersion] = []
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _save(
+            form,
+            lambda: stored.append(
+                services.response_publish_correction(
+                    response=response,
+                    expected_version=form.cleaned_data["version"],
+                    reason=form.cleaned_data["reason"],
+                    user=request.user,
+                )
+            ),
+        )
+    ):
+        messages.success(
+            request, f"Correction published as version {stored[0].number}. The public page shows it with your reason."
+        )
+        return redirect(f"{response.get_absolute_url()}#publishing")
+    since = selectors.since_publication(selectors.response_document(response))
+    return _form_page(request, "responses/correction.html", response, form, since_publication=since)
 
 
 @response_view(("GET", "POST"), edit=True)
@@ -517,29 +599,51 @@ def _public_url(request: HttpRequest, response: Response) -> str:
     return f"{settings.SITE_URL}{reverse('published_response', args=[response.slug])}"
 
 
-def _docx_response(response: Response, public_url: str) -> HttpResponse:
-    content = response_docx(selectors.response_document(response), public_url=public_url)
-    filename = f"{response.slug or f'response-{response.pk}'}.docx"
-    result = HttpResponse(content, content_type=DOCX_TYPE)
+def _attachment(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    result = HttpResponse(content, content_type=content_type)
     result["Content-Disposition"] = f'attachment; filename="{filename}"'
     return result
 
 
+def _draft_name(response: Response, extension: str) -> str:
+    return f"{response.slug or f'response-{response.pk}'}-draft.{extension}"
+
+
 @response_view()
 def response_download_docx(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
-    return _docx_response(response, _public_url(request, response))
+    """The working text, marked as a draft: what the public sees is at /published/<slug>.docx."""
+    document = selectors.draft_document(selectors.response_document(response))
+    return _attachment(response_docx(document), DOCX_TYPE, _draft_name(response, "docx"))
+
+
+@response_view()
+def response_download_pdf(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
+    document = selectors.draft_document(selectors.response_document(response))
+    return _attachment(response_pdf(document), PDF_TYPE, _draft_name(response, "pdf"))
 
 
 # --- the public page ----------------------------------------------------------------------------------------------
-@require_GET
-def published_response(request: HttpRequest, slug: str) -> HttpResponse:
+def _published(slug: str, number: int | None = None) -> tuple[Response, PublishedVersion, PublicDocument, bool]:
+    """The response at `slug`, its version `number` (None: the latest) as the public reads it, and whether that is
+    the latest. The latest lists the office-use steps done so far; an earlier one was replaced and does not."""
     response = selectors.published_response(slug=slug)
+    version = selectors.published_version(response=response, number=number)
+    latest = number is None or selectors.latest_version(response) == version
+    document = selectors.response_document(response) if latest else None
+    return response, version, selectors.public_document(version, document=document), latest
+
+
+def _public_page(request: HttpRequest, slug: str, number: int | None = None) -> HttpResponse:
+    response, version, pub, latest = _published(slug, number)
     return render(
         request,
         "published/response.html",
         {
             "response": response,
-            "doc": selectors.response_document(response),
+            "version": version,
+            "versions": selectors.published_versions(response),
+            "pub": pub,
+            "is_latest": latest,
             "current_body": response.body,
             "public_url": _public_url(request, response),
         },
@@ -547,6 +651,24 @@ def published_response(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+def published_response(request: HttpRequest, slug: str) -> HttpResponse:
+    return _public_page(request, slug)
+
+
+@require_GET
+def published_response_version(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    return _public_page(request, slug, number)
+
+
+@require_GET
 def published_response_docx(request: HttpRequest, slug: str) -> HttpResponse:
-    response = selectors.published_response(slug=slug)
-    return _docx_response(response, _public_url(request, response))
+    response, version, pub, _latest = _published(slug)
+    content = response_docx(pub, public_url=_public_url(request, response), moment=version.published_at)
+    return _attachment(content, DOCX_TYPE, f"{response.slug}.docx")
+
+
+@require_GET
+def published_response_pdf(request: HttpRequest, slug: str) -> HttpResponse:
+    response, version, pub, _latest = _published(slug)
+    content = response_pdf(pub, public_url=_public_url(request, response), moment=version.published_at)
+    return _attachment(content, PDF_TYPE, f"{response.slug}.pdf")

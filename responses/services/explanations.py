@@ -10,16 +10,18 @@ from django.db import transaction
 from responses.models import FindingResponse, FindingUpdate, Progress
 from responses.services._base import editing, save_response
 
+EMPTY_EXPLANATION = "Write the explanation, or say why no action is taken."
+
 
 def validate_explanation(finding_response: FindingResponse, explanation: str) -> None:
-    if (
-        not explanation.strip()
-        and finding_response.finding.needs_explanation
-        and finding_response.response.published_on
-    ):
+    """An explanation is never saved empty: s55(5B) asks for the action taken or proposed, or why there is none."""
+    if explanation.strip():
+        return
+    if finding_response.finding.needs_explanation and finding_response.response.published_on:
         raise ValidationError(
             {"explanation": "This response is published: every recommendation must keep its explanation (s55(5B))."}
         )
+    raise ValidationError({"explanation": EMPTY_EXPLANATION})
 
 
 def finding_response_explain(

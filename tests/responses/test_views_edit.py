@@ -7,12 +7,14 @@ import datetime as dt
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
 from accounts.models import Role
 from audit.models import AuditEntry
 from inspections.models import FindingKind
+from responses import services
 from responses.models import FindingUpdate, Response, Status
 from tests.factories import BodyFactory, ForceFactory, UserFactory, make_response
 
@@ -221,6 +223,119 @@ def test_progress_updates_are_appended(client: Client, response: Response, edito
     finding.refresh_from_db()
     assert finding.progress == "complete"
     assert "Training delivered" in client.get(reverse("finding_edit", args=[response.pk, finding.pk])).content.decode()
+
+
+def test_the_finding_page_is_one_form_whose_second_button_posts_to_the_progress_url(
+    client: Client, response: Response
+) -> None:
+    finding = response.finding_responses.first()
+    html = client.get(reverse("finding_edit", args=[response.pk, finding.pk])).content.decode()
+    start = html.index('name="explanation"')
+    form = html[html.rindex("<form", 0, start) : html.index("</form>", start)]
+    assert 'name="progress-note"' in form
+    assert f'formaction="{reverse("finding_add_progress", args=[response.pk, finding.pk])}"' in form
+
+
+def test_progress_update_keeps_the_typed_explanation(client: Client, response: Response) -> None:
+    finding = response.finding_responses.first()
+    page = reverse("finding_edit", args=[response.pk, finding.pk])
+    result = client.post(
+        reverse("finding_add_progress", args=[response.pk, finding.pk]),
+        {
+            "version": response.version,
+            "explanation": "Typed, not yet saved",
+            "progress-progress": "in_progress",
+            "progress-note": "Training booked",
+        },
+        follow=True,
+    )
+    assert result.redirect_chain[-1][0] == page
+    assert follow_messages(result) == [
+        "Progress update on Recommendation 1 added.",
+        "Your explanation has not been saved yet: check it and press “Save explanation”.",
+    ]
+    html = result.content.decode()
+    assert "\nTyped, not yet saved</textarea>" in html
+    assert f'name="version" id="id_version" value="{response.version}"' in html
+    finding.refresh_from_db()
+    assert finding.explanation == ""
+    assert list(finding.updates.values_list("note", flat=True)) == ["Training booked"]
+    # Kept once, for the page that followed: a later visit shows what is saved.
+    assert "Typed, not yet saved" not in client.get(page).content.decode()
+    # Saving it from the page that kept it works: the version it carries is still current.
+    saved = client.post(page, {"version": response.version, "explanation": "Typed, not yet saved"}, follow=True)
+    assert follow_messages(saved) == ["Explanation of Recommendation 1 saved."]
+    finding.refresh_from_db()
+    assert finding.explanation == "Typed, not yet saved"
+
+
+def test_a_progress_update_with_the_explanation_unchanged_says_only_that_it_was_added(
+    client: Client, response: Response
+) -> None:
+    finding = response.finding_responses.first()
+    result = client.post(
+        reverse("finding_add_progress", args=[response.pk, finding.pk]),
+        {"version": response.version, "explanation": "", "progress-progress": "open", "progress-note": "Noted"},
+        follow=True,
+    )
+    assert follow_messages(result) == ["Progress update on Recommendation 1 added."]
+
+
+def test_a_refused_progress_update_keeps_both_halves_as_typed(client: Client, response: Response) -> None:
+    finding = response.finding_responses.first()
+    result = client.post(
+        reverse("finding_add_progress", args=[response.pk, finding.pk]),
+        {"version": response.version, "explanation": "Half written", "progress-progress": "", "progress-note": "Note"},
+    )
+    assert result.status_code == 200
+    html = result.content.decode()
+    assert "govuk-error-summary" in html
+    assert "\nHalf written</textarea>" in html and "\nNote</textarea>" in html
+    assert "saved" not in " ".join(str(m) for m in result.context["messages"])
+    assert not FindingUpdate.objects.exists()
+
+
+def test_saving_the_explanation_keeps_a_typed_progress_update(client: Client, response: Response) -> None:
+    finding = response.finding_responses.first()
+    page = reverse("finding_edit", args=[response.pk, finding.pk])
+    result = client.post(
+        page,
+        {
+            "version": response.version,
+            "explanation": "We accept it.",
+            "progress-progress": "in_progress",
+            "progress-note": "Board paper drafted",
+        },
+        follow=True,
+    )
+    assert result.redirect_chain[-1][0] == page
+    assert follow_messages(result) == [
+        "Explanation of Recommendation 1 saved.",
+        "Your progress update has not been added yet: check it and press “Add progress update”.",
+    ]
+    html = result.content.decode()
+    assert "\nBoard paper drafted</textarea>" in html
+    assert 'value="in_progress" checked' in html
+    assert not FindingUpdate.objects.exists()
+    finding.refresh_from_db()
+    assert finding.explanation == "We accept it."
+
+
+def test_an_empty_explanation_is_refused(client: Client, response: Response) -> None:
+    finding = response.finding_responses.first()
+    with pytest.raises(ValidationError, match="Write the explanation, or say why no action is taken"):
+        services.finding_response_explain(finding_response=finding, explanation="  \n ")
+    result = client.post(
+        reverse("finding_edit", args=[response.pk, finding.pk]),
+        {"version": response.version, "explanation": "   ", "progress-note": "Kept"},
+    )
+    assert result.status_code == 200
+    html = result.content.decode()
+    assert "govuk-error-summary" in html
+    assert 'href="#id_explanation">Write the explanation, or say why no action is taken.</a>' in html
+    assert "\nKept</textarea>" in html
+    assert not result.context["messages"]
+    assert fresh(response).version == response.version
 
 
 def test_a_tampered_version_is_a_form_error_not_a_crash(client: Client, response: Response) -> None:
