@@ -272,6 +272,14 @@ CELERY_TIMEZONE = TIME_ZONE
 EXPORT_LIMIT = env_int("EXPORT_LIMIT", 30)
 EXPORT_LIMIT_MINUTES = env_int("EXPORT_LIMIT_MINUTES", 10)
 
+# --- Intake: the inspectorate's publication pages and reports (docs/importing.md) ---------------
+# Publication pages are fetched over https from these hosts only, redirects included.
+INTAKE_ALLOWED_HOSTS = env_list("INTAKE_ALLOWED_HOSTS", "hmicfrs.justiceinspectorates.gov.uk")
+INTAKE_FETCH_TIMEOUT_SECONDS = env_int("INTAKE_FETCH_TIMEOUT_SECONDS", 10)
+INTAKE_MAX_PAGE_BYTES = env_int("INTAKE_MAX_PAGE_BYTES", 5_000_000)
+# A report's PDF uploaded to read its findings from.
+INTAKE_MAX_REPORT_BYTES = env_int("INTAKE_MAX_REPORT_BYTES", 30_000_000)
+
 # --- The domain's own knobs --------------------------------------------------------------------
 # s55(4): the body sets the date by which the chief constable's comments are due.
 S55_COMMENTS_DUE_DAYS = env_int("S55_COMMENTS_DUE_DAYS", 28)

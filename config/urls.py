@@ -19,6 +19,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("responses.urls")),
     path("", include("notifications.urls")),
+    path("", include("intake.urls")),
     path("exports/", include("exports.urls")),
 ]
 

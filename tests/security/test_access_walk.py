@@ -219,6 +219,17 @@ WALK: list[Step] = [
     Step("checklist step page", _a("checklist_step", "forwarded_to_panel"), A_EDIT_PAGE),
     Step("publish page", _a("response_publish"), A_EDIT_PAGE),
     Step("not required page", _a("response_not_required"), A_EDIT_PAGE),
+    Step("add an inspection page", _fixed("inspection_add"), (LOGIN, 403, 200, 200, 200, 200)),
+    Step(
+        "findings page, A's own inspection",
+        lambda w, r: reverse("inspection_findings", args=[w.a_published.inspection_id]),
+        (LOGIN, 403, 200, 200, 403, 200),
+    ),
+    Step(
+        "findings page, the inspection A and B share",
+        lambda w, r: reverse("inspection_findings", args=[w.a_inspection.pk]),
+        (LOGIN, 403, 403, 403, 403, 200),
+    ),
     Step("Word document, A draft", _a("response_docx"), A_READ),
     Step("Word document, B draft", lambda w, r: reverse("response_docx", args=[w.b_draft.pk]), B_READ),
     Step(
@@ -397,6 +408,44 @@ WALK: list[Step] = [
         A_POST,
         "POST",
         lambda w: {"version": _version(w.a_draft), "published_on": _today()},
+    ),
+    # Adding an inspection: any editor, naming their own force only (body B's editor is refused A's: the form again).
+    Step(
+        "POST read a publication page from a host not on the list",
+        _fixed("inspection_add"),
+        (LOGIN, 403, 200, 200, 200, 200),
+        "POST",
+        lambda w: {"page-address": "https://example.org/publications/p/", "read": "1"},
+    ),
+    Step(
+        "POST add an inspection of A's force",
+        _fixed("inspection_add"),
+        (LOGIN, 403, SAVED, SAVED, 200, SAVED),
+        "POST",
+        lambda w: {
+            "title": "A new report about Norfolk",
+            "published_on": (timezone.localdate() - dt.timedelta(days=3)).isoformat(),
+            "publication_types": "PEEL",
+            "forces": "Norfolk",
+            "report_url": "",
+            "save": "1",
+        },
+    ),
+    Step(
+        "POST findings to A's own inspection",
+        lambda w, r: reverse("inspection_findings", args=[w.a_published.inspection_id]),
+        (LOGIN, 403, SAVED, SAVED, 403, SAVED),
+        "POST",
+        lambda w: {
+            "findings-TOTAL_FORMS": "1",
+            "findings-INITIAL_FORMS": "0",
+            "findings-0-kind": "afi",
+            "findings-0-number": "",
+            "findings-0-text": "The force should answer its calls sooner.",
+            "grades-TOTAL_FORMS": "0",
+            "grades-INITIAL_FORMS": "0",
+            "save": "1",
+        },
     ),
     # The user's own calendar feed address and digest preference: any signed-in user, for themselves only.
     Step("POST create calendar token", _fixed("calendar_token_create"), OWN_POST, "POST", lambda w: {}),
