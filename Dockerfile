@@ -20,6 +20,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     VAR_DIR=/app/var \
     STATIC_ROOT=/app/staticfiles
 
+# WeasyPrint (the PDFs) lays text out with Pango; Liberation Sans stands in for Arial.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 fonts-liberation \
+    && rm -rf /var/lib/apt/lists/*
+
 # The runtime dependencies only, pinned with hashes (make lock); psycopg's binary wheel brings its own libpq.
 COPY requirements-prod.lock /tmp/requirements-prod.lock
 RUN pip install --require-hashes --no-deps -r /tmp/requirements-prod.lock && rm /tmp/requirements-prod.lock
