@@ -3,24 +3,43 @@
 Each row is checked by `intake.forms.InspectionRowForm` (the Inspection model's own fields and validators); a
 problem is reported as line, column and message, and any problem means nothing is written. A row that repeats
 another row, or a recorded inspection (the same day, the same title but for case, spacing and dash style), is a
-problem; a row recorded with exactly its title and date is a re-import and changes nothing."""
+problem; a row recorded with exactly its title and date is a re-import and changes nothing.
+
+A valid file is written in batches of `BATCH_SIZE` rows, each in a transaction of its own, so that a large import
+does not hold the database's write lock from start to end: on SQLite, which has one write lock for the whole
+database, the importer pauses briefly after each batch and the requests waiting for the lock go first. To the person
+importing it is still all or nothing: if a batch cannot be written, the batches written before it are removed again
+(`responses.services.creation.inspection_withdraw`) and the problem says so."""
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
 import io
+import logging
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import IO
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import DatabaseError, connection, transaction
+from django.db.models import ProtectedError
 
+from core.dates import parse_day
 from inspections.models import Force, Inspection, PublicationType
 from intake.forms import InspectionRowForm
 from intake.selectors import same_inspection, title_key
 from responses import services
+from responses.services.creation import inspection_withdraw
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = ("title", "published_on", "publication_types", "forces", "report_url")
+BATCH_SIZE = 200  # rows written per transaction
+# After each batch on SQLite: longer than the 100 ms a connection waiting for the write lock sleeps between tries,
+# so every request that queued behind a batch gets the lock before the next batch takes it.
+SQLITE_PAUSE_SECONDS = 0.11
 
 
 @dataclass
@@ -75,6 +94,23 @@ class InspectionImporter:
             self._published[published_on] = list(Inspection.objects.filter(published_on=published_on).order_by("pk"))
         return same_inspection(self._published[published_on], title=title)
 
+    def _load_recorded(self, rows: Sequence[tuple[int, dict[str, str | None]]]) -> None:
+        """The recorded inspections of every publication date in the file, in a few queries instead of one a row."""
+        days: set[dt.date] = set()
+        for _line, row in rows:
+            try:
+                days.add(parse_day(str(row.get("published_on") or ""), day_of="publication"))
+            except ValidationError:
+                continue  # the row's own check reports it
+        days -= set(self._published)
+        ordered = sorted(days)
+        for start in range(0, len(ordered), 500):
+            chunk = ordered[start : start + 500]
+            for day in chunk:
+                self._published[day] = []
+            for inspection in Inspection.objects.filter(published_on__in=chunk).order_by("pk"):
+                self._published[inspection.published_on].append(inspection)
+
     def read(self, stream: IO[str]) -> ImportResult:
         result = ImportResult()
         reader = csv.DictReader(stream)
@@ -90,12 +126,19 @@ class InspectionImporter:
             )
             return result
         reader.fieldnames = header
-        seen: dict[tuple[str, dt.date], int] = {}
+        rows: list[tuple[int, dict[str, str | None]]] = []
+        broken: RowProblem | None = None
         try:
             for row in reader:
-                self._read_row(reader.line_num, row, seen, result)
+                rows.append((reader.line_num, row))
         except csv.Error as exc:
-            result.problems.append(RowProblem(reader.line_num, "-", f"this is not valid CSV ({exc})"))
+            broken = RowProblem(reader.line_num, "-", f"this is not valid CSV ({exc})")
+        self._load_recorded(rows)
+        seen: dict[tuple[str, dt.date], int] = {}
+        for line, row in rows:
+            self._read_row(line, row, seen, result)
+        if broken is not None:
+            result.problems.append(broken)
         return result
 
     def _read_row(
@@ -126,7 +169,7 @@ class InspectionImporter:
                 problems.append(RowProblem(line, column, "contains a NUL character; save the file as CSV UTF-8"))
                 value = value.replace("\x00", "")
             values[column] = value
-        form = InspectionRowForm(values, types=self.types, forces=self.forces, find_recorded=self._find_recorded)
+        form = _RowForm(values, types=self.types, forces=self.forces, find_recorded=self._find_recorded)
         if not form.is_valid():
             problems.extend(RowProblem(line, column, message) for column, message in form.problems(COLUMNS))
         if len(problems) > before:
@@ -146,22 +189,84 @@ class InspectionImporter:
             parsed.differences = _differences(parsed, form.recorded)
         return parsed
 
-    @transaction.atomic
-    def save(self, result: ImportResult) -> ImportResult:
+    def save(self, result: ImportResult, *, batch_size: int = BATCH_SIZE) -> ImportResult:
+        """Write the valid rows in batches, each its own transaction; all or nothing (see the module's docstring)."""
         if not result.ok:
             raise ValueError("refusing to import a file with problems")
-        for row in result.rows:
-            if Inspection.objects.filter(title=row.title, published_on=row.published_on).exists():
-                result.unchanged.append(row)
-                continue
-            inspection = Inspection.objects.create(
-                title=row.title, published_on=row.published_on, report_url=row.report_url, is_national=row.is_national
-            )
-            inspection.publication_types.set(row.types)
-            inspection.forces.set(row.forces)
-            services.inspection_sync_responses(inspection=inspection)
-            result.created.append(inspection)
+        rows = result.rows
+        for start in range(0, len(rows), batch_size):
+            batch = rows[start : start + batch_size]
+            if start:
+                self._between_batches()
+            try:
+                with transaction.atomic():
+                    created = [self._write(row) for row in self._new_rows(batch, result)]
+            except Exception as exc:  # whatever stopped the batch, the batches before it are undone
+                logger.exception("Import stopped at line %s", batch[0].line)
+                self._undo(result, failed_at=batch[0].line, error=exc)
+                return result
+            result.created.extend(created)
         return result
+
+    def _between_batches(self) -> None:
+        """On SQLite, whose one write lock covers the whole database, the requests waiting for it go first."""
+        if connection.vendor == "sqlite" and not connection.in_atomic_block:
+            time.sleep(SQLITE_PAUSE_SECONDS)
+
+    def _new_rows(self, batch: Sequence[ParsedRow], result: ImportResult) -> list[ParsedRow]:
+        """The rows of `batch` not recorded yet (one query); the others are re-imports and change nothing."""
+        candidates = Inspection.objects.filter(
+            title__in={row.title for row in batch}, published_on__in={row.published_on for row in batch}
+        )
+        present = set(candidates.values_list("title", "published_on"))
+        new = []
+        for row in batch:
+            if (row.title, row.published_on) in present:
+                result.unchanged.append(row)
+            else:
+                new.append(row)
+        return new
+
+    def _write(self, row: ParsedRow) -> Inspection:
+        inspection = Inspection.objects.create(
+            title=row.title, published_on=row.published_on, report_url=row.report_url, is_national=row.is_national
+        )
+        inspection.publication_types.add(*row.types)
+        inspection.forces.add(*row.forces)
+        services.inspection_sync_responses(inspection=inspection)
+        return inspection
+
+    def _undo(self, result: ImportResult, *, failed_at: int, error: Exception) -> None:
+        """A batch failed: remove what the batches before it wrote, and say so."""
+        kept: list[Inspection] = []
+        for inspection in result.created:
+            try:
+                inspection_withdraw(inspection=inspection)
+            except (ProtectedError, DatabaseError):
+                kept.append(inspection)
+        written = len(result.created)
+        message = f"the rows from this line on could not be written ({type(error).__name__}: {error})."
+        if written and not kept:
+            message += f" The {written} inspection(s) written before it were removed again: nothing was imported."
+        elif kept:
+            names = "; ".join(str(i) for i in kept[:5]) + (" …" if len(kept) > 5 else "")
+            message += (
+                f" Of the {written} inspection(s) written before it, {len(kept)} could not be removed again because "
+                f"they are in use ({names}): remove them in the admin, or import the file again once the problem "
+                "is solved (they are then left as they are)."
+            )
+        else:
+            message += " Nothing was imported."
+        result.problems.append(RowProblem(failed_at, "-", message))
+        result.created = kept
+
+
+class _RowForm(InspectionRowForm):
+    """The row form with the recorded inspections of the file's dates loaded first (`_load_recorded`): a row that
+    matches none of them cannot repeat one, so the unique constraint is not checked again per row."""
+
+    def validate_constraints(self) -> None:
+        pass
 
 
 def _differences(row: ParsedRow, recorded: Inspection) -> tuple[str, ...]:
@@ -176,9 +281,9 @@ def _differences(row: ParsedRow, recorded: Inspection) -> tuple[str, ...]:
     return tuple(differ)
 
 
-def import_csv_text(text: str, *, dry_run: bool = False) -> ImportResult:
+def import_csv_text(text: str, *, dry_run: bool = False, batch_size: int = BATCH_SIZE) -> ImportResult:
     importer = InspectionImporter()
     result = importer.read(io.StringIO(text, newline=""))
     if result.ok and not dry_run:
-        importer.save(result)
+        importer.save(result, batch_size=batch_size)
     return result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import ProtectedError, Q
 
 from inspections.models import Finding, Inspection, LocalPolicingBody
 from responses import deadlines
@@ -61,3 +61,17 @@ def inspection_sync_responses(*, inspection: Inspection) -> list[Response]:
     for response in existing.values():
         response_sync_status(response=response)
     return created
+
+
+@transaction.atomic
+def inspection_withdraw(*, inspection: Inspection) -> None:
+    """Remove an inspection recorded by mistake, with the responses it opened: how an import that could not finish
+    is undone. Refused (ProtectedError), and nothing removed, once anyone has worked on one of its responses (its
+    version has moved on) or a reminder about one has been sent: that work and that record are not thrown away."""
+    responses = list(inspection.responses.all())
+    worked_on = [r for r in responses if r.version > 1 or r.outbox.exclude(sent_at=None).exists()]
+    if worked_on:
+        raise ProtectedError(f"{inspection} has responses in use", set(worked_on))
+    for response in responses:
+        response.delete()
+    inspection.delete()

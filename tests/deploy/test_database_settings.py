@@ -58,3 +58,13 @@ def test_preparing_can_be_turned_off_for_pgbouncer_and_options_in_the_url_still_
 def test_sqlite_gets_none_of_them(url: str) -> None:
     got = options(DATABASE_URL=url)
     assert "server_side_binding" not in got and "prepare_threshold" not in got
+
+
+def test_sqlite_runs_in_wal_mode_and_waits_20_seconds_for_the_write_lock() -> None:
+    # IMMEDIATE: a transaction takes the write lock when it begins, so it waits (the busy timeout) instead of
+    # failing with "database is locked" when it first writes after reading.
+    assert options(DATABASE_URL="sqlite:///var/test/x.sqlite3") == {
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+    }
