@@ -4,7 +4,8 @@ The inspectorate numbers its findings under headings of their own — "Recommend
 "Cause of concern" (often unnumbered) — with the finding's text after the heading, on the same line after a colon or
 in the lines that follow. PEEL reports state each graded judgment as a line of its own: "Requires improvement at
 responding to the public". `read_report` finds both; it never invents a finding, and what it finds is a proposal:
-the staff page shows it to be checked before anything is saved.
+the staff page shows it to be checked before anything is saved. A judgment is read from a list of them (two or
+more such lines together), so a sentence of prose that happens to begin "Good at …" is not taken for one.
 
 A finding's text runs from its heading to the end of the paragraph that finishes a sentence, so a finding split
 across a page break (or a column) is read whole, and a recommendation's list ("chief constables should: • …; • ….")
@@ -213,6 +214,18 @@ def addressee_and_timescale(text: str) -> tuple[str, str]:
     return addressee, timescale
 
 
+def _grade_line(line: str) -> re.Match[str] | None:
+    return None if line.endswith(":") else _GRADE_LINE.match(line)
+
+
+def _neighbour(lines: list[str], i: int, step: int) -> str:
+    """The nearest line before (step -1) or after (+1) line i that is not blank."""
+    i += step
+    while 0 <= i < len(lines) and not lines[i]:
+        i += step
+    return lines[i] if 0 <= i < len(lines) else ""
+
+
 def read_report(text: str | list[str]) -> ReportFindings:
     """The findings (in the order the report gives them) and the graded judgments in a report's text.
 
@@ -230,8 +243,8 @@ def read_report(text: str | list[str]) -> ReportFindings:
         line = lines[i]
         heading = _HEADING.match(line)
         if heading is None or not line[:1].isupper():
-            grade = _GRADE_LINE.match(line)
-            if grade and not line.endswith(":"):
+            grade = _grade_line(line)
+            if grade and (_grade_line(_neighbour(lines, i, -1)) or _grade_line(_neighbour(lines, i, +1))):
                 area = re.sub(r"^(?:its|their)\s+", "", grade["area"].strip().rstrip("."), flags=re.IGNORECASE)
                 area = area[:1].upper() + area[1:]
                 if area.casefold() not in graded:

@@ -142,7 +142,9 @@ def inspection_findings(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         if report_form.is_valid():
             pdf = report_form.cleaned_data.get("report_pdf")
             try:
-                found = read_pdf(pdf) if pdf is not None else read_report(report_form.cleaned_data["report_text"])
+                found = (
+                    read_pdf(pdf.read()) if pdf is not None else read_report(report_form.cleaned_data["report_text"])
+                )
             except ReportUnreadable as unreadable:
                 report_form.add_error("report_pdf", str(unreadable))
             else:
