@@ -25,6 +25,7 @@ class OfficeSetup:
     body: LocalPolicingBody
     admin: User
     admin_created: bool
+    activated: bool
     changes: list[str] = field(default_factory=list)
 
 
@@ -113,7 +114,8 @@ def office_set_up(
             },
             additional_data={"body_id": body.pk},
         )
-        changes.append(f"admin user created: {username} <{admin_email}>, role admin, can use the admin site")
+        who = username if username == admin_email else f"{username} <{admin_email}>"
+        changes.append(f"admin user created: {who}, role admin, can use the admin site")
     else:
         if admin.body_id != body.pk:
             where = admin.body or "no body (a national administrator)"
@@ -133,7 +135,7 @@ def office_set_up(
                 changes.append(f"admin {admin.username} {name}: {_shown(getattr(admin, name))} → {_shown(value)}")
                 setattr(admin, name, value)
             admin.save(update_fields=list(differs))
-    return OfficeSetup(body=body, admin=admin, admin_created=created, changes=changes)
+    return OfficeSetup(body=body, admin=admin, admin_created=created, activated="active" in changed, changes=changes)
 
 
 def set_password_link(*, user: User) -> str:

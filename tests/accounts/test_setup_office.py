@@ -58,7 +58,7 @@ def test_it_activates_the_body_sets_its_addresses_and_creates_its_admin(settings
     assert mail.outbox[0].to == ["pat.admin@norfolk.example"]
     assert emailed_link().startswith("https://s55.example.org/accounts/password/set/")
     assert emailed_link() in out
-    assert "were not opened" in out and "import_register" in out
+    assert "Responses open for inspections of Norfolk added from now on." in out
 
 
 def test_the_emailed_link_opens_the_set_password_form_and_the_new_password_signs_in() -> None:
@@ -129,7 +129,8 @@ def test_inspections_already_recorded_about_the_force_are_not_opened() -> None:
     make_inspection(title="An old PEEL report", forces=[norfolk().force])
     out = setup_office(*ARGS)
     assert not norfolk().responses.exists()
-    assert "The 1 already recorded" in out
+    assert "1 inspection(s) of Norfolk recorded before now were not given a response of this office" in out
+    assert "import_register" in out
 
 
 def test_an_unknown_force_is_refused_with_the_near_matches_and_exit_status_1() -> None:

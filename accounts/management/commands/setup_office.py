@@ -81,7 +81,7 @@ class Command(BaseCommand):
                 f"{setup.admin} has not chosen a password yet; --resend-link sends them a new link (the old one "
                 "still works until it lapses)."
             )
-        if setup.changes:
+        if setup.activated:
             self._history(setup)
         self.stdout.write(self.style.SUCCESS(f"{setup.body} is set up."))
 
@@ -131,10 +131,12 @@ class Command(BaseCommand):
 
     def _history(self, setup: OfficeSetup) -> None:
         force = setup.body.force
-        recorded = Inspection.objects.filter(forces=force).count()
-        opened = setup.body.responses.count()
+        earlier = Inspection.objects.filter(forces=force).exclude(responses__body=setup.body).count()
+        if not earlier:
+            self.stdout.write(f"Responses open for inspections of {force} added from now on.")
+            return
         self.stdout.write(
-            f"Responses open for inspections of {force} added from now on. The {recorded} already recorded "
-            f"({opened} with a response of this body) were not opened now: bring the office's history in with "
+            f"{earlier} inspection(s) of {force} recorded before now were not given a response of this office: "
+            "responses open only for inspections added from now on. Bring the office's history in with "
             "import_register, or past inspections with import_inspections."
         )
