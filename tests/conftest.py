@@ -61,33 +61,21 @@ def pytest_configure(config: pytest.Config) -> None:
     )
 
 
-#: What the data migrations create, children first (a body protects its force).
-REFERENCE_TABLES = (
-    "responses_checkliststep",
-    "inspections_localpolicingbody",
-    "inspections_force",
-    "inspections_publicationtype",
-)
-
-
 @pytest.fixture(autouse=True)
 def _no_reference_data(request: pytest.FixtureRequest) -> None:
     """Each database test starts without the reference rows that ``migrate`` creates, and builds what it needs with
     the factories: otherwise a ``BodyFactory(force=ForceFactory(name="Norfolk"))`` would hand back the seeded,
-    inactive Norfolk body. A test about those rows themselves is marked ``reference_data``.
-
-    Plain SQL, so that deleting them writes no audit entries."""
+    inactive Norfolk body. A test about those rows themselves is marked ``reference_data``: it is left alone (no
+    query at all, since tests/deploy/test_topology.py must hold no lock on those tables)."""
     uses_db = request.node.get_closest_marker("django_db") is not None or bool(
         {"db", "transactional_db"} & set(request.fixturenames)
     )
     if not uses_db or request.node.get_closest_marker("reference_data"):
         return
     request.getfixturevalue("db")
-    from django.db import connection
+    from tests.reference_data import clear_reference_tables
 
-    with connection.cursor() as cursor:
-        for table in REFERENCE_TABLES:
-            cursor.execute(f"DELETE FROM {connection.ops.quote_name(table)}")  # noqa: S608 (names from the tuple above)
+    clear_reference_tables()
 
 
 @pytest.fixture

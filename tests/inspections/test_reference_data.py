@@ -1,14 +1,12 @@
 """What ``migrate`` alone leaves in the database: the reference data the code relies on, with no demo loaded."""
 
-from types import SimpleNamespace
-
 import pytest
-from django.db import connection
-from django.db.migrations.loader import MigrationLoader
+from django.db.migrations.recorder import MigrationRecorder
 
 from demo import data as demo_data
 from inspections.models import Force, LocalPolicingBody, PublicationType
 from responses.models import ChecklistStep
+from tests.reference_data import REFERENCE_MIGRATIONS, run_reference_migrations
 
 pytestmark = [pytest.mark.django_db, pytest.mark.reference_data]
 
@@ -19,6 +17,11 @@ STEP_KEYS = [
     "submitted_to_portal",
     "copied_to_home_secretary",
 ]
+
+
+def test_the_reference_data_migrations_are_applied_by_migrate() -> None:
+    applied = set(MigrationRecorder.Migration.objects.values_list("app", "name"))
+    assert set(REFERENCE_MIGRATIONS) <= applied
 
 
 def test_migrate_creates_the_43_forces_of_england_and_wales() -> None:
@@ -88,10 +91,7 @@ def test_running_the_data_migrations_again_leaves_an_edited_database_as_it_is() 
         list(ChecklistStep.objects.order_by("pk").values()),
     )
 
-    loader = MigrationLoader(connection)
-    for node in (("inspections", "0003_reference_data"), ("responses", "0005_checklist_steps")):
-        (operation,) = loader.get_migration(*node).operations
-        operation.code(loader.project_state(node).apps, SimpleNamespace(connection=connection))
+    run_reference_migrations()
 
     assert before == (
         list(Force.objects.order_by("pk").values()),
