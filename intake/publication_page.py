@@ -133,8 +133,10 @@ def fetch(url: str) -> Fetched:
                     f"The site did not answer within {settings.INTAKE_FETCH_TIMEOUT_SECONDS:g} seconds. "
                     "Try again later, or fill in the form by hand."
                 ) from None
-            except httpx.HTTPError as error:
-                raise PageUnreadable(f"The page could not be fetched ({type(error).__name__}).") from None
+            except (httpx.HTTPError, httpx.InvalidURL) as error:
+                raise PageUnreadable(
+                    f"The site could not be reached ({type(error).__name__}). Check the address, or try again later."
+                ) from None
     raise PageUnreadable(f"The page redirected more than {MAX_REDIRECTS} times, so it was not read.")
 
 

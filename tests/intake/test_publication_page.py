@@ -143,6 +143,14 @@ def test_a_site_that_does_not_answer_in_time_is_given_up(site: HTTPServer, setti
         read_publication_page(site.url_for("/slow/"))
 
 
+def test_a_site_that_cannot_be_reached_says_so(settings: Any) -> None:
+    settings.INTAKE_ALLOWED_HOSTS = ["localhost"]
+    with http_site() as server:
+        closed = server.url_for("/p/").replace("http://", "https://")
+    with pytest.raises(PageUnreadable, match=r"The site could not be reached \(ConnectError\)"):
+        read_publication_page(closed)
+
+
 def test_an_over_large_page_that_declares_its_size_is_not_downloaded(site: HTTPServer) -> None:
     site.expect_request("/big/").respond_with_data(b"x" * 5_000_001, content_type="text/html")
 
