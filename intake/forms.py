@@ -152,3 +152,26 @@ class InspectionRowForm(forms.ModelForm):
             for message in dict.fromkeys(self.errors.get(column, [])):
                 found.append(("-" if column == "__all__" else column, str(message)))
         return found
+
+
+# The largest register file the "Import history" page takes; a register of MAX_ROWS rows is well under it.
+MAX_REGISTER_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class HistoryUploadForm(forms.Form):
+    """The register file of the "Import history" page: CSV or XLSX, by its name."""
+
+    file = forms.FileField(
+        label="Register file",
+        help_text="The register as CSV (UTF-8) or as an Excel workbook (.xlsx), in the register export's columns.",
+        error_messages={"required": "Choose the register file to import", "empty": "The chosen file is empty"},
+        widget=forms.FileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("The file must be a CSV (.csv) or an Excel workbook (.xlsx)")
+        if upload.size > MAX_REGISTER_UPLOAD_BYTES:
+            raise ValidationError(f"The file must be smaller than {MAX_REGISTER_UPLOAD_BYTES // (1024 * 1024)} MB")
+        return upload

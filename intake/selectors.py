@@ -1,4 +1,4 @@
-"""Reads for intake: the recorded inspection that a new one would repeat.
+"""Reads for intake: the recorded inspection that a new one would repeat; a user's staged register upload.
 
 Two inspections are the same when they were published on the same day and their titles differ only in case,
 spacing or the kind of dash (hyphen, en dash, em dash): a title copied from a web page and one typed by hand.
@@ -8,9 +8,16 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+import uuid
 from collections.abc import Iterable
+from typing import Any
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from inspections.models import Inspection
+from intake.models import STAGED_IMPORT_LIFETIME, StagedImport
 
 # Hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus sign.
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
@@ -36,3 +43,14 @@ def inspection_matching(*, title: str, published_on: dt.date, exclude_pk: int | 
     if exclude_pk is not None:
         candidates = candidates.exclude(pk=exclude_pk)
     return same_inspection(candidates, title=title)
+
+
+def staged_import_for_user(*, user: Any, pk: str) -> StagedImport:
+    """The user's own staged register upload, still within its lifetime; anyone else's, an expired one or a
+    malformed reference is a 404."""
+    try:
+        key = uuid.UUID(str(pk))
+    except ValueError:
+        raise Http404("No such upload.") from None
+    fresh = StagedImport.objects.filter(created_at__gte=timezone.now() - STAGED_IMPORT_LIFETIME)
+    return get_object_or_404(fresh, pk=key, uploaded_by_id=user.pk)

@@ -9,11 +9,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Max
+from django.utils import timezone
 
 from inspections.models import Finding, Force, Grade, Inspection, PublicationType
+from intake.models import STAGED_IMPORT_LIFETIME, StagedImport
+from intake.register_import import ImportPlan, import_register
 from responses import services
 from responses.models import Response
 
@@ -68,3 +73,23 @@ def inspection_add_findings(
     services.inspection_sync_responses(inspection=inspection)
     return created, graded
 
+
+# --- the register import's uploads, between preview and confirmation --------------------------------------------
+def staged_import_create(*, user: Any, file_name: str, content: bytes) -> StagedImport:
+    """Keep an uploaded register until its uploader confirms it; uploads older than the lifetime go first."""
+    StagedImport.objects.filter(created_at__lt=timezone.now() - STAGED_IMPORT_LIFETIME).delete()
+    return StagedImport.objects.create(
+        file_name=file_name[:255], content=content, uploaded_by=user, body_id=getattr(user, "body_id", None)
+    )
+
+
+def staged_import_confirm(*, staged: StagedImport, user: Any) -> ImportPlan:
+    """Check the staged register again, as `user` (who must have uploaded it), and write it if nothing is wrong;
+    once written, the upload is deleted. With a problem, nothing is written and the upload stays for its lifetime."""
+    if staged.uploaded_by_id != user.pk:
+        raise PermissionDenied("Only the person who uploaded a register may confirm its import.")
+    with transaction.atomic():
+        plan = import_register(staged.file_name, bytes(staged.content), user=user)
+        if plan.written:
+            staged.delete()
+    return plan

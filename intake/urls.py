@@ -1,8 +1,10 @@
 from django.urls import path
 
-from intake import views
+from intake import history_views, views
 
 urlpatterns = [
     path("inspections/add/", views.inspection_add, name="inspection_add"),
     path("inspections/<int:pk>/findings/", views.inspection_findings, name="inspection_findings"),
+    path("office/history/", history_views.import_history, name="import_history"),
+    path("office/history/confirm/", history_views.import_history_confirm, name="import_history_confirm"),
 ]

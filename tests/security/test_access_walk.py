@@ -16,6 +16,7 @@ The walk runs GET pages first, then every POST action, and for each visitor also
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
@@ -26,6 +27,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import Permission
 from django.core import signing
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponseBase, StreamingHttpResponse
 from django.test import Client
 from django.urls import reverse
@@ -34,6 +36,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from audit.models import AuditEntry
 from inspections.models import Inspection
+from intake import services as intake_services
 from notifications.emails import DIGEST_OPT_OUT_SALT
 from notifications.models import CalendarToken
 from responses import services
@@ -161,7 +164,7 @@ def _build_world() -> World:
 
 # --- the table -----------------------------------------------------------------------------------------------------
 Url = Callable[[World, str], str]
-Data = Callable[[World], dict[str, str]]
+Data = Callable[[World], dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -202,6 +205,30 @@ B_READ = (LOGIN, 404, 404, 404, 200, 200)
 OWN_POST = (LOGIN, SAVED, SAVED, SAVED, SAVED, SAVED)
 STAFF_ADMIN_200 = (ADMIN_LOGIN, 200, 200, 200, 200, 200)
 AUDIT_FORBIDDEN = (ADMIN_LOGIN, 403, 403, 403, 403, 403)
+BODY_ADMIN_200 = (LOGIN, 403, 403, 200, 403, 200)
+
+
+def _register_of_a(w: World) -> bytes:
+    """A register file with one row: A's published response, submitted to the portal today."""
+    inspection, body = w.a_published.inspection, w.a_published.body
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["inspection", "publication_types", "force", "body", "published_on", "submitted_to_portal"])
+    writer.writerow([inspection.title, "PEEL", body.force.name, body.name, inspection.published_on, _today()])
+    return out.getvalue().encode()
+
+
+def _upload_of_a(w: World) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("register.csv", _register_of_a(w), content_type="text/csv")}
+
+
+def _staged_by_a_admin(w: World) -> dict[str, Any]:
+    """That register, uploaded by body A's admin and waiting for their confirmation: no one else may confirm it."""
+    staged = intake_services.staged_import_create(
+        user=w.users["body_admin"], file_name="register.csv", content=_register_of_a(w)
+    )
+    return {"staged": str(staged.pk)}
+
 
 WALK: list[Step] = [
     # --- the staff pages ------------------------------------------------------------------------------------------
@@ -270,6 +297,8 @@ WALK: list[Step] = [
         EVERYONE_200,
     ),
     Step("digest opt-out, tampered link", _fixed("digest_opt_out", "tampered:token"), (404,) * 6),
+    # --- the office's history, imported by a body admin (or the national superuser) --------------------------------
+    Step("import history page", _fixed("import_history"), BODY_ADMIN_200),
     # --- accounts and health --------------------------------------------------------------------------------------
     Step("sign-in page", _fixed("login"), EVERYONE_200),
     Step("password change page", _fixed("password_change"), SIGNED_IN_200),
@@ -452,6 +481,16 @@ WALK: list[Step] = [
     Step("POST renew calendar token", _fixed("calendar_token_renew"), OWN_POST, "POST", lambda w: {}),
     Step("POST revoke calendar token", _fixed("calendar_token_revoke"), OWN_POST, "POST", lambda w: {}),
     Step("POST digest preference", _fixed("digest_set"), OWN_POST, "POST", lambda w: {"daily_digest": "on"}),
+    # Importing history: the upload is previewed; only the admin who uploaded it may confirm it (the national
+    # superuser confirming A's admin's upload gets a 404).
+    Step("POST a register to preview", _fixed("import_history"), BODY_ADMIN_200, "POST", _upload_of_a),
+    Step(
+        "POST confirm A's admin's import",
+        _fixed("import_history_confirm"),
+        (LOGIN, 403, 403, SAVED, 403, 404),
+        "POST",
+        _staged_by_a_admin,
+    ),
 ]
 
 
