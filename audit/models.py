@@ -13,7 +13,9 @@ class AppendOnlyError(Exception):
     pass
 
 
-def append_only_trigger(*, table: str, nullable: str) -> pgtrigger.Trigger:
+def append_only_trigger(
+    *, table: str, nullable: str, hint: str = "Audit entries and export records can only be added."
+) -> pgtrigger.Trigger:
     """On PostgreSQL, the database itself refuses to change or delete a row of `table`, whatever the path (raw SQL,
     `_base_manager`, a psql session as the app's role). One change is allowed: setting `nullable`, the user foreign
     key, to NULL, which is what `on_delete=SET_NULL` does when a user account is deleted (the row keeps the actor's
@@ -31,7 +33,7 @@ def append_only_trigger(*, table: str, nullable: str) -> pgtrigger.Trigger:
             END IF;
             RAISE EXCEPTION '% is append-only: % refused', TG_TABLE_NAME, TG_OP
                 USING ERRCODE = 'restrict_violation',
-                      HINT = 'Audit entries and export records can only be added.';
+                      HINT = '{hint}';
         """,
     )
 

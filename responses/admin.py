@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django import forms
@@ -10,10 +11,10 @@ from django.http import HttpRequest, HttpResponseRedirect
 from django.utils import timezone
 from django.utils.html import format_html_join
 
-from core.admin import NationalOnlyAdmin, RoleAdminMixin
+from core.admin import NationalOnlyAdmin, ReadOnlyAdmin, RoleAdminMixin, is_staff
 from inspections.admin import PublishedYearFilter
 from responses import services
-from responses.models import OVERDUE, ChecklistItem, ChecklistStep, FindingResponse, Response
+from responses.models import OVERDUE, ChecklistItem, ChecklistStep, FindingResponse, PublishedVersion, Response
 
 
 class FindingResponseForm(forms.ModelForm):
@@ -346,3 +347,37 @@ class ResponseAdmin(RoleAdminMixin, admin.ModelAdmin):
 class ChecklistStepAdmin(NationalOnlyAdmin):
     list_display = ("label", "key", "required", "order")
     list_editable = ("required", "order")
+
+
+@admin.register(PublishedVersion)
+class PublishedVersionAdmin(ReadOnlyAdmin):
+    """What the public saw, version by version: shown, never changed (a correction is made on the response page)."""
+
+    body_field = "response__body_id"
+    list_display = ("response", "number", "published_on", "published_by_name", "reason")
+    list_select_related = ("response__inspection", "response__body")
+    date_hierarchy = "published_on"
+    search_fields = ("response__inspection__title",)
+    readonly_fields = (
+        "response",
+        "number",
+        "published_on",
+        "published_at",
+        "published_by",
+        "published_by_name",
+        "reason",
+        "content_hash",
+        "content_display",
+    )
+    fields = readonly_fields
+
+    # Every member of staff reads them, as they read the response (no per-model permission, unlike the audit trail).
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_staff(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_staff(request)
+
+    @admin.display(description="content")
+    def content_display(self, obj: PublishedVersion) -> str:
+        return json.dumps(obj.content, indent=2, ensure_ascii=False)

@@ -1,8 +1,10 @@
 from auditlog.registry import auditlog
 
-from responses.models import ChecklistItem, FindingResponse, FindingUpdate, Response
+from responses.models import ChecklistItem, FindingResponse, FindingUpdate, PublishedVersion, Response
 
 auditlog.register(Response, exclude_fields=["updated_at", "version"])
 auditlog.register(FindingResponse, exclude_fields=["updated_at"])
 auditlog.register(ChecklistItem, exclude_fields=["updated_at"])
 auditlog.register(FindingUpdate)
+# The content is the version itself (kept on the row): the trail records that it was published, by whom and why.
+auditlog.register(PublishedVersion, exclude_fields=["content"])

@@ -1,24 +1,29 @@
-"""A published response as a Word document (for the body's website and the HMICFRS monitoring portal).
+"""A response as a Word document: the published one (for the body's website and the HMICFRS monitoring portal) and
+the staff's draft.
 
-Same content and order as the public page (templates/published/response.html), which follows the reference
-response: the inspection's facts, key findings, grades, findings with the body's explanations, the chief
-constable's comments, the body's comments and its response to them, and the office-use checklist.
+Rendered from a `snapshot.PublicDocument`, the same data as the public page (templates/published/document.html)
+and in the same order, which follows the reference response: the inspection's facts, key findings, grades,
+findings with the body's explanations, the chief constable's comments, the body's comments and its response to
+them, and the office-use steps that were done. A draft says "DRAFT — not published" in its header, its footer and
+its first heading. The same document gives the same bytes: the package's dates are the version's, not the clock's.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
+import zipfile
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.shared import Pt
 
 from responses import deadlines
-from responses.models import FindingResponse
-from responses.selectors import ResponseDocument, grade_phrase
+from responses.snapshot import FindingSection, PublicDocument
 
 DATE_FORMAT = "%-d %B %Y"
+DRAFT_MARK = "DRAFT — not published"
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -44,86 +49,107 @@ def _add_fact(doc: DocxDocument, label: str, value: str) -> None:
     doc.add_paragraph(value)
 
 
-def _add_findings(doc: DocxDocument, heading: str, items: list[FindingResponse], none_text: str) -> None:
-    doc.add_heading(heading, level=2)
-    if not items:
-        doc.add_paragraph(none_text)
+def _add_findings(doc: DocxDocument, section: FindingSection) -> None:
+    doc.add_heading(section.heading, level=2)
+    if not section.items:
+        doc.add_paragraph(section.none_text)
         return
-    count = len(items)
-    noun = f"{items[0].finding.get_kind_display().lower()} is" if count == 1 else f"{heading.lower()} are"
-    doc.add_paragraph(f"{count} {noun} made within the report, as follows:")
-    for finding_response in items:
-        finding = finding_response.finding
-        doc.add_heading(f"{finding.get_kind_display()} {finding.number}", level=3)
+    doc.add_paragraph(section.count_sentence)
+    for finding in section.items:
+        doc.add_heading(f"{finding.kind} {finding.number}", level=3)
         _add_text(doc, finding.text)
-        if finding_response.explanation.strip():
+        if finding.explanation:
             doc.add_paragraph().add_run("Our response").bold = True
-            _add_text(doc, finding_response.explanation)
+            _add_text(doc, finding.explanation)
 
 
-def response_docx(document: ResponseDocument, *, public_url: str = "") -> bytes:
-    response = document.response
-    inspection = response.inspection
+def _mark_draft(doc: DocxDocument) -> None:
+    section = doc.sections[0]
+    for part in (section.header, section.footer):
+        paragraph = part.paragraphs[0]
+        paragraph.text = DRAFT_MARK
+        paragraph.runs[0].bold = True
+
+
+def _fixed_dates(data: bytes, moment: dt.datetime) -> bytes:
+    """The package again with every entry dated `moment`: zip entries otherwise carry the second they were written."""
+    stamp = (max(moment.year, 1980), moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            target.writestr(entry, source.read(info.filename))
+    return out.getvalue()
+
+
+def response_docx(document: PublicDocument, *, public_url: str = "", moment: dt.datetime | None = None) -> bytes:
+    """The Word document of `document`, dated `moment` (the version's publication; a draft's is now)."""
+    moment = moment or dt.datetime.now(dt.UTC)
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"  # type: ignore[attr-defined]
     normal.font.size = Pt(11)  # type: ignore[attr-defined]
-    doc.core_properties.title = f"{response.body.name}: response to {inspection.title}"
-    doc.core_properties.author = response.body.name
+    properties = doc.core_properties
+    properties.title = f"{document.body}: response to {document.inspection_title}"
+    properties.author = properties.last_modified_by = document.body
+    properties.created = properties.modified = moment.replace(tzinfo=None)
+    properties.revision = 1
+    if document.draft:
+        properties.title = f"{DRAFT_MARK}: {properties.title}"
+        _mark_draft(doc)
 
-    doc.add_heading(document.title, level=1)
+    doc.add_heading(f"{DRAFT_MARK}: {document.title}" if document.draft else document.title, level=1)
+    if document.updated_on:
+        doc.add_paragraph(f"Updated on {document.updated_on.strftime(DATE_FORMAT)}: {document.update_reason}")
     doc.add_paragraph(document.intro)
 
-    _add_fact(doc, "Inspection title:", inspection.title)
-    _add_fact(doc, "Published on:", inspection.published_on.strftime(DATE_FORMAT))
+    published = document.inspection_published_on
+    _add_fact(doc, "Inspection title:", document.inspection_title)
+    _add_fact(doc, "Published on:", published.strftime(DATE_FORMAT) if published else "Not recorded")
     _add_fact(doc, "Publication types:", ", ".join(document.publication_types) or "None recorded")
     _add_fact(doc, "Police forces:", ", ".join(document.forces) or "None recorded")
-    _add_fact(doc, "Link to report:", inspection.report_url or "Not recorded")
+    _add_fact(doc, "Link to report:", document.report_url or "Not recorded")
     _add_fact(
         doc,
         "Section 55 response deadline:",
-        response.deadline.strftime(DATE_FORMAT) if response.deadline else deadlines.NO_STATUTORY_DEADLINE,
+        document.deadline.strftime(DATE_FORMAT) if document.deadline else deadlines.NO_STATUTORY_DEADLINE,
     )
 
     doc.add_heading("Key findings", level=2)
-    _add_text(doc, inspection.key_findings, empty="No key findings recorded.")
+    _add_text(doc, document.key_findings, empty="No key findings recorded.")
     if document.grades:
         doc.add_paragraph(document.grades_intro)
         for grade in document.grades:
-            value, area = grade_phrase(grade)
             paragraph = doc.add_paragraph(style="List Bullet")
-            paragraph.add_run(value).bold = True
-            paragraph.add_run(f" {area}.")
+            paragraph.add_run(grade["grade"]).bold = True
+            paragraph.add_run(f" {grade['area']}.")
 
-    if document.causes_of_concern:
-        _add_findings(doc, "Causes of concern", document.causes_of_concern, "")
-    _add_findings(doc, "Recommendations", document.recommendations, "There are no recommendations made.")
-    _add_findings(
-        doc, "Areas for improvement", document.areas_for_improvement, "There are no areas for improvement made."
-    )
+    for section in document.shown_sections:
+        _add_findings(doc, section)
 
     doc.add_heading(document.cc_heading, level=2)
-    if response.cc_comments.strip():
-        _add_text(doc, response.cc_comments)
-    elif response.cc_comments_not_received:
+    if document.cc_comments:
+        _add_text(doc, document.cc_comments)
+    elif document.cc_comments_not_received:
         doc.add_paragraph("The chief constable's comments were not received by the date set.")
     doc.add_heading(document.body_heading, level=2)
-    _add_text(doc, response.body_comments)
-    if response.response_to_cc.strip():
+    _add_text(doc, document.body_comments)
+    if document.response_to_cc:
         doc.add_heading("Response to the chief constable's comments", level=2)
-        _add_text(doc, response.response_to_cc)
+        _add_text(doc, document.response_to_cc)
 
-    doc.add_heading("For office use only", level=2)
-    for row in document.checklist:
-        done = (
-            f": done {row.item.done_on.strftime(DATE_FORMAT)}" if row.is_done and row.item and row.item.done_on else ""
-        )
-        doc.add_paragraph(f"{row.step.label}{done}.", style="List Bullet")
+    if document.office_use:
+        doc.add_heading("For office use only", level=2)
+        for step in document.office_use:
+            doc.add_paragraph(f"{step.label}: done {step.done_on.strftime(DATE_FORMAT)}.", style="List Bullet")
 
-    if response.published_on:
-        closing = f"Published on {response.published_on.strftime(DATE_FORMAT)}"
+    if document.draft:
+        doc.add_paragraph(f"{DRAFT_MARK}.")
+    elif document.published_on:
+        closing = f"Published on {document.published_on.strftime(DATE_FORMAT)}"
         doc.add_paragraph(f"{closing}{f' at {public_url}' if public_url else ''}.")
 
     buffer = io.BytesIO()
     doc.save(buffer)
-    return buffer.getvalue()
+    return _fixed_dates(buffer.getvalue(), moment)

@@ -234,6 +234,17 @@ class PublishForm(VersionedForm):
     )
 
 
+class CorrectionForm(VersionedForm):
+    reason = forms.CharField(
+        label="What does the correction change, and why?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The public page shows it: “Updated on <today>: <your words>”. Earlier versions stay at their own "
+        "addresses.",
+        error_messages={"required": "Say what the correction changes and why: the public page shows it."},
+    )
+
+
 class NotRequiredForm(VersionedForm):
     reason = forms.CharField(
         label="Why is no response required?",

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, NoReturn
 
 import pgtrigger
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.context import current_reason
+from audit.models import AppendOnlyError, AppendOnlyQuerySet, append_only_trigger
 from core.scoping import scope_to_body
 from inspections.models import Finding, Inspection, LocalPolicingBody
 from responses import deadlines
@@ -393,6 +395,71 @@ class ChecklistItem(AuditScoped):
     @property
     def is_done(self) -> bool:
         return self.done_on is not None
+
+
+class PublishedVersion(AuditScoped):
+    """What the public saw: every part of a published response, frozen when it was published (version 1) or
+    corrected (2, 3, …). The public page, its Word document and its PDF render the latest version, never the working
+    text (`responses.snapshot` builds and reads `content`). Append-only: refused here, in the admin, and on PostgreSQL
+    by a trigger."""
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="published_versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField(help_text="Every part the public sees, as published (responses/snapshot.py).")
+    content_hash = models.CharField(max_length=64, help_text="SHA-256 of the content, as canonical JSON.")
+    published_on = models.DateField(help_text="The day this version went public: the publication, or the correction.")
+    reason = models.TextField(blank=True, help_text="Why it was corrected (every version after the first).")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_by_name = models.CharField(
+        max_length=150, blank=True, help_text="Who published it; kept if the user is later deleted."
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["response", "number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(fields=["response", "number"], name="published_version_unique_number"),
+            models.CheckConstraint(
+                condition=Q(number__gte=1),
+                name="published_version_number_positive",
+                violation_error_message="Versions are numbered from 1.",
+            ),
+            models.CheckConstraint(
+                condition=Q(number=1) | ~Q(reason=""),
+                name="published_version_correction_has_reason",
+                violation_error_message="A correction needs the reason, for the public page.",
+            ),
+        ]
+        triggers = [
+            append_only_trigger(
+                table="responses_publishedversion",
+                nullable="published_by_id",
+                hint="A published version can only be added: publish a correction instead.",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Version {self.number}"
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.response.body_id, self.response_id
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("A published version cannot be changed: publish a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise AppendOnlyError("A published version cannot be deleted.")
+
+    @property
+    def is_correction(self) -> bool:
+        return self.number > 1
 
 
 class StatusTally(models.Model):

@@ -32,6 +32,7 @@ from responses.models import (
     ChecklistItem,
     ChecklistStep,
     FindingResponse,
+    PublishedVersion,
     Response,
     ResponseQuerySet,
     Status,
@@ -39,6 +40,7 @@ from responses.models import (
     due_within,
     overdue_on,
 )
+from responses.snapshot import DoneStep, PartChange, PublicDocument, changed_parts, content_of
 
 
 # --- one response ------------------------------------------------------------------------------------
@@ -84,12 +86,6 @@ class ChecklistRow:
     @property
     def is_done(self) -> bool:
         return self.item is not None and self.item.is_done
-
-
-def grade_phrase(grade: Grade) -> tuple[str, str]:
-    """("Outstanding", "at recording data about crime"), as the reference lists grades."""
-    area = grade.area[:1].lower() + grade.area[1:]
-    return grade.get_grade_display(), f"at {area}"
 
 
 @dataclass
@@ -171,6 +167,64 @@ def response_document(response: Response) -> ResponseDocument:
     )
 
 
+# --- published versions: what the public sees -------------------------------------------------------------
+def published_versions(response: Response) -> list[PublishedVersion]:
+    """Every version of a published response, oldest first, without their content (for the lists of versions)."""
+    return list(response.published_versions.defer("content").select_related("published_by").order_by("number"))
+
+
+def published_version(*, response: Response, number: int | None = None) -> PublishedVersion:
+    """Version `number` of a published response (None: the latest); 404 if there is none, which is what a
+    publication recorded from an imported register has: the tracker never published its text."""
+    versions = PublishedVersion.objects.filter(response=response)
+    version = versions.order_by("-number").first() if number is None else versions.filter(number=number).first()
+    if version is None:
+        raise Http404("No published version at this address.")
+    version.response = response
+    return version
+
+
+def latest_version(response: Response) -> PublishedVersion | None:
+    return PublishedVersion.objects.filter(response=response).order_by("-number").first()
+
+
+def done_steps(document: ResponseDocument) -> list[DoneStep]:
+    """The office-use steps actually done, with their dates, in checklist order: all the public is told of them."""
+    return [DoneStep(row.step.label, row.item.done_on) for row in document.checklist if row.item and row.item.done_on]
+
+
+def public_document(version: PublishedVersion, *, document: ResponseDocument | None = None) -> PublicDocument:
+    """A published version as the public reads it. With `document` (the current version only), the office-use steps
+    done so far; an earlier version was replaced, and its page says so instead."""
+    return PublicDocument.from_content(
+        version.content,
+        office_use=done_steps(document) if document else [],
+        updated_on=version.published_on if version.is_correction else None,
+        update_reason=version.reason if version.is_correction else "",
+    )
+
+
+def draft_document(document: ResponseDocument) -> PublicDocument:
+    """The working text as the public would read it if it were published now: the draft Word document."""
+    return PublicDocument.from_content(content_of(document), office_use=done_steps(document), draft=True)
+
+
+@dataclass(frozen=True)
+class SincePublication:
+    """How the working text of a published response differs from its latest published version."""
+
+    version: PublishedVersion
+    changes: list[PartChange]
+
+
+def since_publication(document: ResponseDocument) -> SincePublication | None:
+    """None while the response has no published version."""
+    version = latest_version(document.response)
+    if version is None:
+        return None
+    return SincePublication(version, changed_parts(version.content, content_of(document)))
+
+
 # --- the timeline ---------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class TimelineChange:
@@ -198,6 +252,7 @@ _OBJECT_NAMES = {
     "findingresponse": "Explanation",
     "checklistitem": "Checklist",
     "findingupdate": "Progress update",
+    "publishedversion": "Published version",
 }
 _USER_FIELDS = ("owner", "done_by")
 _HIDDEN_FIELDS = {"id", "response", "finding_response", "created_at", "updated_at", "version", "slug", "body"}
@@ -246,6 +301,9 @@ def _entry_title(entry: AuditEntry, model_name: str) -> str:
         return f"{finding}: explanation {_ACTIONS.get(entry.action, 'changed')}"
     if model_name == "findingupdate":
         return "Progress update added"
+    if model_name == "publishedversion":
+        number = entry.object_repr.removeprefix("Version ")
+        return f"Version {number} published" + (" (a correction)" if number != "1" else "")
     if model_name == "response" and entry.action == AuditEntry.Action.CREATE:
         return "Response created"
     if model_name == "response":

@@ -25,7 +25,11 @@ urlpatterns = [
     path("responses/<int:pk>/publish/", views.response_publish, name="response_publish"),
     path("responses/<int:pk>/not-required/", views.response_not_required, name="response_not_required"),
     path("responses/<int:pk>/reopen/", views.response_reopen, name="response_reopen"),
+    path("responses/<int:pk>/correction/", views.response_publish_correction, name="response_publish_correction"),
     path("responses/<int:pk>/docx/", views.response_download_docx, name="response_docx"),
+    path("responses/<int:pk>/pdf/", views.response_download_pdf, name="response_pdf"),
     path("published/<slug:slug>/", views.published_response, name="published_response"),
+    path("published/<slug:slug>/v<int:number>/", views.published_response_version, name="published_response_version"),
     path("published/<slug:slug>.docx", views.published_response_docx, name="published_response_docx"),
+    path("published/<slug:slug>.pdf", views.published_response_pdf, name="published_response_pdf"),
 ]

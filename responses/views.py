@@ -27,7 +27,6 @@ from django.views.decorators.http import require_GET
 from accounts.http import AuthenticatedHttpRequest
 from responses import selectors, services
 from responses.docx import response_docx
-from responses.pdf import response_pdf
 from responses.filters import ResponseFilter
 from responses.forms import (
     CommentsDueForm,
@@ -47,6 +46,7 @@ from responses.forms import (
     VersionedForm,
 )
 from responses.models import PublishedVersion, Response
+from responses.pdf import response_pdf
 from responses.rules import publication_problems
 from responses.snapshot import PublicDocument
 

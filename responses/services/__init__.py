@@ -43,6 +43,7 @@ from responses.services.publishing import (
     response_unmark_ready,
 )
 from responses.services.tally import status_tally_compact, status_tally_recount
+from responses.services.versions import response_publish_correction
 
 __all__ = [
     "COMMENT_FIELDS",
@@ -62,6 +63,7 @@ __all__ = [
     "response_mark_ready",
     "response_override_deadline",
     "response_publish",
+    "response_publish_correction",
     "response_record_published",
     "response_reopen",
     "response_restore_deadline",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.utils import timezone
@@ -13,6 +14,7 @@ from responses import deadlines
 from responses.models import Response
 from responses.rules import publication_problems
 from responses.services._base import editing, save_response
+from responses.services.versions import freeze_publication
 
 
 def response_mark_ready(*, response: Response, expected_version: int | None = None) -> Response:
@@ -46,11 +48,14 @@ def response_publish(
     published_url: str = "",
     reason: str = "",
     late_reason: str = "",
+    user: Any = None,
     expected_version: int | None = None,
 ) -> Response:
-    """Publish on `published_on` (at `published_url` on the body's website, if given). Correcting the date of a
-    published response needs a reason; publishing after the statutory last day needs `late_reason`, kept with the
-    response and in the audit trail."""
+    """Publish on `published_on` (at `published_url` on the body's website, if given), storing what the public sees
+    as version 1 (`services.versions`), published by `user`. Correcting the date of a published response needs a
+    reason, and stores the latest version again with the corrected date (the working text goes public only by a
+    correction); publishing after the statutory last day needs `late_reason`, kept with the response and in the
+    audit trail."""
     if response.published_on and published_on != response.published_on and not reason.strip():
         raise ValidationError({"reason": "Say why the publication date is being corrected."})
     refuse_future(published_on, field="published_on", what="The publication date")
@@ -77,7 +82,9 @@ def response_publish(
         response.published_url = published_url
         if not response.slug:
             response.slug = _unique_slug(response)
-        return save_response(response)
+        save_response(response)
+        freeze_publication(response=response, user=user, reason=reason)
+        return response
 
 
 def response_close_not_required(

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString
 from inspections.models import Grade
 from responses import selectors
 from responses.models import Response
-from responses.selectors import grade_phrase
+from responses.snapshot import grade_phrase
 
 register = template.Library()
 

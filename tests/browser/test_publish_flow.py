@@ -145,7 +145,7 @@ def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browse
     page.locator("#publishing").get_by_role("link", name="Publish").click()
     page.fill("#id_late_reason", "The chief constable's comments arrived after the date set.")
     page.get_by_role("button", name="Publish").click()
-    expect(success_banner(page)).to_contain_text("The public page and the Word document are ready.")
+    expect(success_banner(page)).to_contain_text("The public page, the Word document and the PDF are ready.")
     public_link = page.locator("#publishing").get_by_role("link", name="Public page of this response")
     public_path = public_link.get_attribute("href")
     assert public_path and public_path.startswith("/published/")
@@ -177,4 +177,38 @@ def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browse
     expect(page.locator("#id_evidence_url")).to_have_value(re.compile(re.escape(public_path) + "$"))
     page.get_by_role("button", name="Mark as done").click()
     expect(success_banner(page)).to_contain_text("Ticked: Response published on the OPCC website")
+
+    # Edit the published text: a working draft, shown part by part, until a correction publishes it.
+    page.locator("#comments").get_by_role("link", name=re.compile("Change the comments")).click()
+    page.fill(
+        "#id_body_comments",
+        "The Commissioner welcomes the report and will hold the Chief Constable to account for each "
+        "recommendation.\n\nProgress will be reported to the Police and Crime Panel every quarter.",
+    )
+    page.get_by_role("button", name="Save comments").click()
+    changed = page.locator("#changed-since-publication")
+    expect(changed).to_contain_text("Changed since publication")
+    expect(changed).to_contain_text("The body's comments")
+    expect(changed).to_contain_text("every quarter")
+    screenshot(page, "changed-since-publication")
+    assert_accessible(page, "response page, changed since publication")
+    page.locator("#publishing").get_by_role("link", name="Publish a correction").click()
+    assert_accessible(page, "correction page")
+    page.fill("#id_reason", "The commissioner's comments now say how often the panel hears of progress.")
+    page.get_by_role("button", name="Publish the correction").click()
+    expect(success_banner(page)).to_contain_text("Correction published as version 2.")
+
+    anonymous = new_context(browser)
+    public = anonymous.new_page()
+    public.goto(f"{base}{public_path}")
+    expect(public.locator("#update-note")).to_contain_text(
+        "The commissioner's comments now say how often the panel hears of progress."
+    )
+    expect(public.locator("body")).to_contain_text("every quarter")
+    public.get_by_role("link", name="Version 1").click()
+    expect(public.locator("body")).to_contain_text("This is version 1")
+    expect(public.locator("body")).not_to_contain_text("every quarter")
+    screenshot(public, "public-version-1")
+    assert_accessible(public, "public page, version 1")
+    anonymous.close()
     context.close()

@@ -1,4 +1,5 @@
-"""The Word document of a response, read back with python-docx: the reference's content in the reference's order."""
+"""The Word document of a response, read back with python-docx: the reference's content in the reference's order;
+only the office-use steps that were done; a draft marked as one."""
 
 from __future__ import annotations
 
@@ -10,10 +11,9 @@ import pytest
 from docx import Document
 
 from inspections.models import FindingKind, Grade, GradeValue
-from responses import services
-from responses.docx import response_docx
+from responses import selectors, services
+from responses.docx import DRAFT_MARK, response_docx
 from responses.models import ChecklistStep, Response
-from responses.selectors import response_document
 from tests.factories import BodyFactory, ForceFactory, make_response
 
 pytestmark = pytest.mark.django_db
@@ -48,8 +48,15 @@ def response(steps: Any) -> Response:
     return services.response_publish(response=response, published_on=dt.date(2024, 11, 15))
 
 
-def read(response: Response) -> Any:
-    data = response_docx(response_document(response), public_url="https://s55.example/published/x/")
+def read(response: Response, *, draft: bool = False) -> Any:
+    """The published Word document (its latest version), or with `draft` the working text's."""
+    document = selectors.response_document(response)
+    if draft:
+        data = response_docx(selectors.draft_document(document))
+    else:
+        version = selectors.published_version(response=response)
+        public = selectors.public_document(version, document=document)
+        data = response_docx(public, public_url="https://s55.example/published/x/", moment=version.published_at)
     return Document(io.BytesIO(data))
 
 
@@ -98,13 +105,43 @@ def test_paragraphs_follow_the_reference_order(response: Response) -> None:
         "Thanks.",
         "For office use only",
         "Response forwarded to the chief constable: done 1 November 2024.",
-        "Response forwarded to the Police and Crime Panel.",
         "Published on 15 November 2024 at https://s55.example/published/x/.",
     ]
     position = -1
     for line in expected:
         assert line in text[position + 1 :], f"{line!r} missing or out of order"
         position = text.index(line, position + 1)
+    assert not any(DRAFT_MARK in line for line in text)
+
+
+def test_only_the_office_use_steps_that_were_done_are_listed_with_their_dates(response: Response) -> None:
+    text = "\n".join(p.text for p in read(response).paragraphs)
+    assert "Response forwarded to the chief constable: done 1 November 2024." in text
+    for undone in ("Police and Crime Panel", "published on the OPCC website", "monitoring portal", "Home Secretary"):
+        assert undone not in text
+
+
+def test_without_any_step_done_there_is_no_office_use_section(steps: Any) -> None:
+    text = [p.text for p in read(make_response(afis=1), draft=True).paragraphs]
+    assert "For office use only" not in text
+
+
+def test_a_draft_says_draft_in_its_header_footer_and_first_heading(response: Response) -> None:
+    doc = read(response, draft=True)
+    section = doc.sections[0]
+    assert [p.text for p in section.header.paragraphs] == [DRAFT_MARK]
+    assert [p.text for p in section.footer.paragraphs] == [DRAFT_MARK]
+    first_heading = next(p for p in doc.paragraphs if p.style.name == "Heading 1")
+    assert first_heading.text.startswith(f"{DRAFT_MARK}: Norfolk Police and Crime Commissioner's response")
+    assert doc.core_properties.title.startswith(DRAFT_MARK)
+    assert not any(p.text.startswith("Published on 15 November 2024") for p in doc.paragraphs)
+
+
+def test_the_published_document_has_no_draft_marking(response: Response) -> None:
+    doc = read(response)
+    section = doc.sections[0]
+    assert all(DRAFT_MARK not in p.text for p in (*section.header.paragraphs, *section.footer.paragraphs))
+    assert not doc.core_properties.title.startswith(DRAFT_MARK)
 
 
 def test_headings_and_bold_grades_are_styled(response: Response) -> None:
@@ -121,7 +158,7 @@ def test_headings_and_bold_grades_are_styled(response: Response) -> None:
 
 def test_no_recommendations_says_so_like_the_reference(steps: Any) -> None:
     response = make_response(afis=1)
-    text = [p.text for p in read(response).paragraphs]
+    text = [p.text for p in read(response, draft=True).paragraphs]
     assert "There are no recommendations made." in text
 
 
@@ -129,7 +166,7 @@ def test_comments_not_received_are_stated(response: Response) -> None:
     response.cc_comments = ""
     response.cc_comments_not_received = True
     response.save()
-    text = [p.text for p in read(response).paragraphs]
+    text = [p.text for p in read(response, draft=True).paragraphs]
     assert "The chief constable's comments were not received by the date set." in text
 
 
@@ -137,5 +174,5 @@ def test_control_characters_and_markup_are_kept_as_plain_text(response: Response
     finding_response = response.finding_responses.get(finding__kind=FindingKind.RECOMMENDATION)
     finding_response.explanation = "<b>Not bold</b> & =SUM(A1)"
     finding_response.save()
-    text = [p.text for p in read(response).paragraphs]
+    text = [p.text for p in read(response, draft=True).paragraphs]
     assert "<b>Not bold</b> & =SUM(A1)" in text

@@ -10,6 +10,7 @@ from django.http import Http404
 from inspections.models import Finding, FindingKind, Grade, GradeValue
 from responses import selectors, services
 from responses.models import ChecklistStep, Response
+from responses.snapshot import grade_phrase
 from tests.factories import BodyFactory, ForceFactory, UserFactory, make_response
 
 pytestmark = pytest.mark.django_db
@@ -75,7 +76,7 @@ def test_response_document_groups_findings_and_keeps_the_bodys_grades(body: Any)
     assert len(doc.causes_of_concern) == 1
     assert [g.get_grade_display() for g in doc.grades] == ["Good"]
     assert [fr.finding.number for fr in doc.unexplained_recommendations] == [2]
-    assert selectors.grade_phrase(doc.grades[0]) == ("Good", "at preventing crime")
+    assert grade_phrase(doc.grades[0]) == ("Good", "at preventing crime")
     assert doc.checklist_required == 4 and doc.checklist_done == 0
 
 

@@ -15,7 +15,8 @@ from docx import Document
 
 from accounts.models import Role
 from inspections.models import FindingKind
-from responses.models import Response, Status
+from responses import services
+from responses.models import ChecklistStep, Response, Status
 from tests.factories import BodyFactory, ForceFactory, UserFactory, make_response
 
 pytestmark = pytest.mark.django_db
@@ -99,7 +100,7 @@ def test_publishing_makes_a_public_page_and_a_word_document(client: Client, resp
         follow=True,
     )
     assert [str(m) for m in result.context["messages"]] == [
-        f"Published on {today:%-d %B %Y}. The public page and the Word document are ready."
+        f"Published on {today:%-d %B %Y}. The public page, the Word document and the PDF are ready."
     ]
     published = Response.objects.get(pk=response.pk)
     assert published.status == Status.PUBLISHED and published.slug
@@ -141,7 +142,7 @@ def test_drafts_have_no_public_page(response: Response) -> None:
 def test_staff_can_download_a_draft_as_a_word_document(client: Client, response: Response) -> None:
     download = client.get(reverse("response_docx", args=[response.pk]))
     assert download.status_code == 200
-    assert f'filename="response-{response.pk}.docx"' in download["Content-Disposition"]
+    assert f'filename="response-{response.pk}-draft.docx"' in download["Content-Disposition"]
 
 
 def test_public_page_is_laid_out_like_the_reference(client: Client, response: Response) -> None:
@@ -149,6 +150,12 @@ def test_public_page_is_laid_out_like_the_reference(client: Client, response: Re
     client.post(
         reverse("response_publish", args=[response.pk]),
         {"version": response.version, "published_on": timezone.localdate().isoformat(), "late_reason": "Late."},
+    )
+    services.checklist_tick(
+        response=Response.objects.get(pk=response.pk),
+        step=ChecklistStep.objects.get(key="forwarded_to_chief_constable"),
+        user=None,
+        done_on=timezone.localdate(),
     )
     slug = Response.objects.get(pk=response.pk).slug
     html = Client().get(reverse("published_response", args=[slug])).content.decode()
@@ -171,6 +178,7 @@ def test_public_page_is_laid_out_like_the_reference(client: Client, response: Re
     ]
     positions = [html.index(text) for text in order]
     assert positions == sorted(positions)
+    assert "Police and Crime Panel" not in html and "Home Secretary" not in html  # steps not done are not stated
     # A public page: no staff navigation, no edit links, the body's name in the header.
     assert "Sign out" not in html and "/responses/" not in html
     assert 'class="app-header__body-name">Norfolk OPCC<' in html

@@ -180,6 +180,14 @@ def _a(name: str, *extra: Any) -> Url:
     return lambda w, role: reverse(name, args=[w.a_draft.pk, *extra])
 
 
+def _a_published(name: str) -> Url:
+    return lambda w, role: reverse(name, args=[w.a_published.pk])
+
+
+def _public(name: str, *extra: Any) -> Url:
+    return lambda w, role: reverse(name, args=[w.a_published.slug, *extra])
+
+
 def _a_finding(name: str) -> Url:
     return lambda w, role: reverse(name, args=[w.a_draft.pk, w.a_finding])
 
@@ -259,6 +267,9 @@ WALK: list[Step] = [
     ),
     Step("Word document, A draft", _a("response_docx"), A_READ),
     Step("Word document, B draft", lambda w, r: reverse("response_docx", args=[w.b_draft.pk]), B_READ),
+    Step("PDF, A draft", _a("response_pdf"), A_READ),
+    Step("PDF, B draft", lambda w, r: reverse("response_pdf", args=[w.b_draft.pk]), B_READ),
+    Step("correction page, A published", _a_published("response_publish_correction"), A_EDIT_PAGE),
     Step(
         "public page, A published", lambda w, r: reverse("published_response", args=[w.a_published.slug]), EVERYONE_200
     ),
@@ -267,7 +278,12 @@ WALK: list[Step] = [
         lambda w, r: reverse("published_response_docx", args=[w.a_published.slug]),
         EVERYONE_200,
     ),
+    Step("public PDF, A published", _public("published_response_pdf"), EVERYONE_200),
+    Step("public page, A published, version 1", _public("published_response_version", 1), EVERYONE_200),
+    Step("public page, A published, no version 2 yet", _public("published_response_version", 2), (404,) * 6),
     Step("public page, A draft (404)", _fixed("published_response", "withdrawn-draft"), (404,) * 6),
+    Step("public PDF, A draft (404)", _fixed("published_response_pdf", "withdrawn-draft"), (404,) * 6),
+    Step("public version 1, A draft (404)", _fixed("published_response_version", "withdrawn-draft", 1), (404,) * 6),
     Step("public Word document, A draft (404)", _fixed("published_response_docx", "withdrawn-draft"), (404,) * 6),
     Step("public page, unknown slug", _fixed("published_response", "no-such-response"), (404,) * 6),
     # --- exports --------------------------------------------------------------------------------------------------
@@ -476,6 +492,25 @@ WALK: list[Step] = [
             "save": "1",
         },
     ),
+    # A published response: its text edited (a working draft), then published as a correction.
+    Step(
+        "POST comments on A published",
+        _a_published("response_edit_comments"),
+        A_POST,
+        "POST",
+        lambda w: {
+            "version": _version(w.a_published),
+            "cc_comments": "The chief constable welcomes the report.",
+            "body_comments": "The commissioner accepts every recommendation, as corrected.",
+        },
+    ),
+    Step(
+        "POST correction of A published",
+        _a_published("response_publish_correction"),
+        A_POST,
+        "POST",
+        lambda w: {"version": _version(w.a_published), "reason": "The commissioner's comments were corrected."},
+    ),
     # The user's own calendar feed address and digest preference: any signed-in user, for themselves only.
     Step("POST create calendar token", _fixed("calendar_token_create"), OWN_POST, "POST", lambda w: {}),
     Step("POST renew calendar token", _fixed("calendar_token_renew"), OWN_POST, "POST", lambda w: {}),
@@ -510,7 +545,7 @@ def _outcome(result: HttpResponseBase) -> int | str:
 
 
 def _text(result: HttpResponseBase) -> str:
-    """What a person would read in the response, whatever its format (HTML, CSV, ICS, XLSX, DOCX)."""
+    """What a person would read in the response, whatever its format (HTML, CSV, ICS, XLSX, DOCX, PDF)."""
     if isinstance(result, StreamingHttpResponse) or getattr(result, "streaming", False):
         content = b"".join(result.streaming_content)  # type: ignore[attr-defined]
     else:
@@ -521,6 +556,10 @@ def _text(result: HttpResponseBase) -> str:
 
         book = load_workbook(io.BytesIO(content), read_only=True)
         return "\n".join(str(cell) for sheet in book for row in sheet.iter_rows(values_only=True) for cell in row)
+    if content_type == "application/pdf":
+        from pypdf import PdfReader
+
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     if "wordprocessingml" in content_type:
         from docx import Document
 
@@ -572,7 +611,7 @@ def test_every_url_answers_each_visitor_as_expected_and_never_shows_another_body
         assert not seen_a, f"{role} was shown body A's draft by: {', '.join(sorted(seen_a))}"
     else:
         # Body A's people and the national superuser do see A's draft: the negative checks above are not vacuous.
-        assert {"response page, A draft", "Word document, A draft", "admin: A draft"} <= seen_a, seen_a
+        assert {"response page, A draft", "Word document, A draft", "PDF, A draft", "admin: A draft"} <= seen_a, seen_a
     if role in ("body_admin", "national"):
         assert {"audit.csv", "admin: an audit entry of A"} <= seen_a, seen_a
     if role == "national":
@@ -580,6 +619,8 @@ def test_every_url_answers_each_visitor_as_expected_and_never_shows_another_body
 
     if role in READ_ONLY_FOR_A:
         assert _snapshot_of_a(world) == before, f"{role} changed body A's data"
+        assert world.a_published.published_versions.count() == 1, f"{role} published a correction of A's"
     else:
         published = _fresh(world.a_draft)
         assert published.published_on == timezone.localdate(), "an editor's walk ends with A's draft published"
+        assert world.a_published.published_versions.count() == 2, "and with a correction of A's published response"
