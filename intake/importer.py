@@ -5,11 +5,11 @@ problem is reported as line, column and message, and any problem means nothing i
 another row, or a recorded inspection (the same day, the same title but for case, spacing and dash style), is a
 problem; a row recorded with exactly its title and date is a re-import and changes nothing.
 
-A valid file is written in batches of `BATCH_SIZE` rows, each in a transaction of its own, so that a large import
-does not hold the database's write lock from start to end: on SQLite, which has one write lock for the whole
-database, the importer pauses briefly after each batch and the requests waiting for the lock go first. To the person
-importing it is still all or nothing: if a batch cannot be written, the batches written before it are removed again
-(`responses.services.creation.inspection_withdraw`) and the problem says so."""
+A valid file is written in batches of at most `BATCH_SIZE` rows and about `BATCH_SECONDS`, each in a transaction
+of its own, so that a large import does not hold the database's write lock from start to end: on SQLite, which has
+one write lock for the whole database, the importer pauses briefly after each batch and the requests waiting for
+the lock go first. To the person importing it is still all or nothing: if a batch cannot be written, the batches
+written before it are removed again (`responses.services.creation.inspection_withdraw`) and the problem says so."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ from responses.services.creation import inspection_withdraw
 logger = logging.getLogger(__name__)
 
 COLUMNS = ("title", "published_on", "publication_types", "forces", "report_url")
-BATCH_SIZE = 200  # rows written per transaction
+BATCH_SIZE = 200  # rows written per transaction, at most…
+BATCH_SECONDS = 1.0  # …and for about this long: how long a batch keeps others waiting for SQLite's write lock
 # After each batch on SQLite: longer than the 100 ms a connection waiting for the write lock sleeps between tries,
 # so every request that queued behind a batch gets the lock before the next batch takes it.
 SQLITE_PAUSE_SECONDS = 0.11
@@ -88,6 +89,7 @@ class InspectionImporter:
             self.forces[f.name.casefold()] = f
             self.forces[f.slug.casefold()] = f
         self._published: dict[dt.date, list[Inspection]] = {}
+        self._line = 0  # the line being written
 
     def _find_recorded(self, title: str, published_on: dt.date) -> Inspection | None:
         if published_on not in self._published:
@@ -189,43 +191,52 @@ class InspectionImporter:
             parsed.differences = _differences(parsed, form.recorded)
         return parsed
 
-    def save(self, result: ImportResult, *, batch_size: int = BATCH_SIZE) -> ImportResult:
+    def save(
+        self, result: ImportResult, *, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS
+    ) -> ImportResult:
         """Write the valid rows in batches, each its own transaction; all or nothing (see the module's docstring)."""
         if not result.ok:
             raise ValueError("refusing to import a file with problems")
         rows = result.rows
-        for start in range(0, len(rows), batch_size):
-            batch = rows[start : start + batch_size]
-            if start:
+        done = 0
+        while done < len(rows):
+            if done:
                 self._between_batches()
             try:
                 with transaction.atomic():
-                    created = [self._write(row) for row in self._new_rows(batch, result)]
+                    created, done = self._write_batch(rows, done, result, size=batch_size, seconds=batch_seconds)
             except Exception as exc:  # whatever stopped the batch, the batches before it are undone
-                logger.exception("Import stopped at line %s", batch[0].line)
-                self._undo(result, failed_at=batch[0].line, error=exc)
+                logger.exception("Import stopped at line %s", self._line)
+                self._undo(result, failed_at=self._line, error=exc)
                 return result
             result.created.extend(created)
         return result
+
+    def _write_batch(
+        self, rows: Sequence[ParsedRow], start: int, result: ImportResult, *, size: int, seconds: float
+    ) -> tuple[list[Inspection], int]:
+        """Write rows from `start` on, at most `size` of them for about `seconds`: (those created, where to go on)."""
+        batch = rows[start : start + size]
+        candidates = Inspection.objects.filter(
+            title__in={row.title for row in batch}, published_on__in={row.published_on for row in batch}
+        )
+        present = set(candidates.values_list("title", "published_on"))
+        began = time.monotonic()
+        created: list[Inspection] = []
+        for n, row in enumerate(batch):
+            if n and time.monotonic() - began >= seconds:
+                return created, start + n
+            self._line = row.line
+            if (row.title, row.published_on) in present:
+                result.unchanged.append(row)  # recorded with exactly this title and date: a re-import
+            else:
+                created.append(self._write(row))
+        return created, start + len(batch)
 
     def _between_batches(self) -> None:
         """On SQLite, whose one write lock covers the whole database, the requests waiting for it go first."""
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
             time.sleep(SQLITE_PAUSE_SECONDS)
-
-    def _new_rows(self, batch: Sequence[ParsedRow], result: ImportResult) -> list[ParsedRow]:
-        """The rows of `batch` not recorded yet (one query); the others are re-imports and change nothing."""
-        candidates = Inspection.objects.filter(
-            title__in={row.title for row in batch}, published_on__in={row.published_on for row in batch}
-        )
-        present = set(candidates.values_list("title", "published_on"))
-        new = []
-        for row in batch:
-            if (row.title, row.published_on) in present:
-                result.unchanged.append(row)
-            else:
-                new.append(row)
-        return new
 
     def _write(self, row: ParsedRow) -> Inspection:
         inspection = Inspection.objects.create(
@@ -245,7 +256,7 @@ class InspectionImporter:
             except (ProtectedError, DatabaseError):
                 kept.append(inspection)
         written = len(result.created)
-        message = f"the rows from this line on could not be written ({type(error).__name__}: {error})."
+        message = f"this row could not be written ({type(error).__name__}: {error})."
         if written and not kept:
             message += f" The {written} inspection(s) written before it were removed again: nothing was imported."
         elif kept:
@@ -281,9 +292,11 @@ def _differences(row: ParsedRow, recorded: Inspection) -> tuple[str, ...]:
     return tuple(differ)
 
 
-def import_csv_text(text: str, *, dry_run: bool = False, batch_size: int = BATCH_SIZE) -> ImportResult:
+def import_csv_text(
+    text: str, *, dry_run: bool = False, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS
+) -> ImportResult:
     importer = InspectionImporter()
     result = importer.read(io.StringIO(text, newline=""))
     if result.ok and not dry_run:
-        importer.save(result, batch_size=batch_size)
+        importer.save(result, batch_size=batch_size, batch_seconds=batch_seconds)
     return result

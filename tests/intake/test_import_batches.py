@@ -56,6 +56,22 @@ def test_each_batch_is_committed_on_its_own(reference_data: None, monkeypatch: p
 
 
 @pytest.mark.django_db(transaction=True)
+def test_a_batch_ends_early_when_it_has_taken_its_time(reference_data: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    committed: list[int] = []
+    write = importer.InspectionImporter._write
+
+    def write_and_watch(self: Any, row: Any) -> Inspection:
+        inspection = write(self, row)
+        transaction.on_commit(lambda: committed.append(Inspection.objects.count()))
+        return inspection
+
+    monkeypatch.setattr(importer.InspectionImporter, "_write", write_and_watch)
+    result = import_csv_text(csv_of(3), batch_seconds=0)  # no time at all: one row a batch
+    assert len(result.created) == 3
+    assert sorted(set(committed)) == [1, 2, 3]
+
+
+@pytest.mark.django_db(transaction=True)
 def test_a_batch_that_fails_removes_the_earlier_batches_and_says_so(
     reference_data: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -71,7 +87,7 @@ def test_a_batch_that_fails_removes_the_earlier_batches_and_says_so(
     assert not result.ok
     assert result.created == []
     assert [str(p) for p in result.problems] == [
-        "line 4, column -: the rows from this line on could not be written (DatabaseError: disk I/O error). "
+        "line 5, column -: this row could not be written (DatabaseError: disk I/O error). "
         "The 2 inspection(s) written before it were removed again: nothing was imported."
     ]
     assert not Inspection.objects.exists()
