@@ -9,7 +9,9 @@ settings.OUTBOX_HEARTBEAT_SECONDS, and of each row just before sending it). A cl
 a worker's that died or hung: any worker's sweep puts those rows back, at its start and as it goes.
 
 When the mail server cannot be reached, the rows wait their backoff without spending attempts; the first send that
-goes through afterwards, by any worker, releases them, so that they follow in the same sweep.
+goes through afterwards, by any worker, releases them, so that they follow in the same sweep. A sweep with nothing
+else to send tries one of them (a probe), so a backlog held back whole goes with the first sweep after the server is
+back rather than after its backoff; while the server is still down that is one connection attempt a sweep.
 """
 
 from __future__ import annotations
@@ -169,16 +171,21 @@ def release_after_outage() -> int:
 
 
 # --- claim ---------------------------------------------------------------------------------------------------------
-def claim_batch(*, today: dt.date, now: dt.datetime, token: str, size: int = BATCH_SIZE) -> list[OutboxEmail] | None:
+def claim_batch(
+    *, today: dt.date, now: dt.datetime, token: str, size: int = BATCH_SIZE, held_back: bool = False
+) -> list[OutboxEmail] | None:
     """Move up to `size` sendable rows to SENDING under `token` and return exactly the rows this call claimed.
 
+    `held_back`: claim among the rows an unreachable mail server held back instead, their backoff notwithstanding.
     None when nothing was left to claim; an empty list when other workers claimed the candidates first.
     """
-    candidates = (
-        _sendable(today, now)
-        .filter(Q(user__isnull=True) | Q(user__daily_digest=False) | Q(kind=ReminderKind.DIGEST))
-        .order_by("due_on", "id")
-    )
+    if held_back:
+        waiting = OutboxEmail.objects.filter(status=OutboxStatus.PENDING, due_on__lte=today, server_unreachable=True)
+    else:
+        waiting = _sendable(today, now)
+    candidates = waiting.filter(
+        Q(user__isnull=True) | Q(user__daily_digest=False) | Q(kind=ReminderKind.DIGEST)
+    ).order_by("due_on", "id")
     claimed_at = timezone.now()
     if connection.features.has_select_for_update_skip_locked:
         with transaction.atomic():
@@ -339,6 +346,10 @@ def deliver_due(
             report.reclaimed += reclaim_stuck(now=reclaimed_at, worker=worker)
         token = f"{worker}:{uuid.uuid4().hex[:12]}"
         rows = claim_batch(today=today, now=now, token=token, size=batch_size)
+        if rows is None and not released:
+            # Nothing else to send: is the mail server back? One held-back row finds out; if it goes through, the
+            # rest are released below and follow in this sweep.
+            rows = claim_batch(today=today, now=now, token=token, size=1, held_back=True)
         if rows is None:
             break
         if not rows:

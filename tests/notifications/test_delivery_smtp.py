@@ -38,10 +38,12 @@ def test_reminders_wait_while_the_server_is_down_and_all_go_once_it_is_back(
     assert all(r.last_error.startswith("ConnectionRefusedError") for r in rows)
     assert DeliveryAttempt.objects.filter(ok=False).count() == 15
 
-    # A sweep during the backoff does not hammer the server.
+    # A sweep during the backoff does not hammer the server: one held reminder is tried, to see whether the server
+    # is back, and no attempt is spent.
     frozen(london(TODAY, 8, 1))
     assert sweep_reminders.enqueue().return_value["sent"] == 0
-    assert DeliveryAttempt.objects.count() == 15
+    assert DeliveryAttempt.objects.count() == 16
+    assert set(rows.values_list("status", "attempts")) == {(OutboxStatus.PENDING, 0)}
 
     smtp_server.start()
     frozen(london(TODAY, 8) + backoff(1))
