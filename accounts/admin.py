@@ -9,10 +9,12 @@ from accounts.models import User
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    """Accounts are managed by national administrators (superusers) only: a role or superuser flag is power."""
+    """Accounts are managed by national administrators (superusers with no body) only: a role or superuser flag is
+    power, and a superuser who belongs to a body could otherwise make themselves any body's, or every body's."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
-        return bool(request.user.is_active and request.user.is_superuser)
+        user = request.user
+        return bool(user.is_active and getattr(user, "is_national", False))
 
     def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return self.has_module_permission(request)

@@ -66,8 +66,9 @@ class NationalOnlyAdmin(admin.ModelAdmin):
         return self.has_module_permission(request)
 
     def _national(self, request: HttpRequest) -> bool:
+        # A national superuser: a superuser who also belongs to a body is that body's staff here, like any other.
         user = staff_user(request)
-        return bool(user.is_active and user.is_superuser)
+        return bool(user.is_active and user.is_national)
 
     def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
         return self._national(request)

@@ -16,7 +16,7 @@ from inspections.models import PublicationType
 from notifications.models import CalendarToken, OutboxEmail, ReminderKind
 from responses import services
 from responses.models import Response
-from tests.factories import BodyFactory, UserFactory, make_response
+from tests.factories import BodyFactory, ForceFactory, UserFactory, make_response
 from tests.responses.test_admin import response_form_data
 
 pytestmark = pytest.mark.django_db
@@ -97,6 +97,21 @@ def test_a_body_user_cannot_rename_or_delete_a_publication_type(role: Role) -> N
     assert delete.status_code == 403
     kind.refresh_from_db()
     assert kind.name == "Spotlight"
+
+
+def test_a_superuser_who_belongs_to_a_body_is_that_bodys_staff_for_reference_data_and_accounts() -> None:
+    user = UserFactory(role=Role.ADMIN, is_superuser=True)  # a superuser, but of one body: not national
+    other = UserFactory(username="suffolk-editor", body=BodyFactory(force=ForceFactory(name="Suffolk")))
+    client = signed_in(user)
+    force = other.body.force  # type: ignore[union-attr]
+    rename = client.post(
+        reverse("admin:inspections_force_change", args=[force.pk]), {"name": "Renamed", "slug": "renamed"}
+    )
+    assert rename.status_code == 403
+    assert client.get(reverse("admin:accounts_user_changelist")).status_code == 403
+    assert client.get(reverse("admin:accounts_user_change", args=[other.pk])).status_code == 403
+    force.refresh_from_db()
+    assert force.name == "Suffolk"
 
 
 def _email(response: Response, recipient: str, **fields: Any) -> OutboxEmail:
