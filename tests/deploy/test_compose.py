@@ -1,8 +1,8 @@
 """docker-compose.yml and the Dockerfile describe the topology that tests/deploy/test_topology.py runs natively.
 
-No Docker engine runs here, so these read the files: the compose file must parse and wire the services as the
-docs/operations.md, "Running at scale", says (a one-shot migrate that the others wait for, configuration only by environment,
-healthchecks).
+No Docker engine runs here, so these read the files: the compose file must parse and wire the services as
+docs/operations.md, "Running at scale", says (a one-shot migrate that the others wait for, configuration only by
+environment, healthchecks).
 """
 
 from __future__ import annotations

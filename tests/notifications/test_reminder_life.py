@@ -75,7 +75,10 @@ def test_a_response_is_reminded_on_exactly_the_policy_days_until_complete(
         response.body_comments = "The commissioner will monitor progress."
         response.save()
         services.response_publish(
-            response=response, published_on=D(2024, 12, 3), published_url="https://opcc.example/r"
+            response=response,
+            published_on=D(2024, 12, 3),
+            published_url="https://opcc.example/r",
+            late_reason="The chief constable's comments came after the date set.",
         )
 
     def tick(*indexes: int) -> Callable[[], None]:
