@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from audit.models import AuditEntry, AuditEntryQuerySet, ExportRecord
-from core.scoping import scope_to_body
+from core.scoping import body_scope, scope_to_body
 
 
 def audit_entries_for_user(user: Any) -> AuditEntryQuerySet:
@@ -16,6 +16,11 @@ def audit_entries_for_user(user: Any) -> AuditEntryQuerySet:
     responses' dates, each recorded with the body and the reason).
     """
     return scope_to_body(AuditEntry.objects.all(), user)
+
+
+def may_read_audit_trail(user: Any) -> bool:
+    """Whether `user` has an audit trail to read (and so to export): a national superuser, or anyone of a body."""
+    return body_scope(user) is not None
 
 
 def exports_taken_since(user: Any, since: Any) -> int:

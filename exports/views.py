@@ -3,6 +3,10 @@
 Each view: scope to the user's body (a national superuser sees every body), apply the filters in the query string,
 record the export (audit.services.export_record_create — an ExportRecord, and through django-auditlog an audit entry),
 then stream. Nothing is read into memory whole.
+
+The CSVs are for machines as they are: UTF-8 without a byte-order mark. `?excel=1` (the dashboard's links) starts
+them with one, which is how Excel knows the file is UTF-8 when it is opened with a double click. The register's
+workbook download is the one for people: headed in words, statuses and owners by name.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import tempfile
 from collections.abc import Iterator
+from itertools import chain
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
@@ -31,6 +36,7 @@ from responses.models import Response
 
 # Exports hold unpublished drafts: never kept by a shared cache or the browser's.
 NO_STORE = "private, no-store"
+BYTE_ORDER_MARK = "\ufeff"
 
 
 def _over_limit(request: AuthenticatedHttpRequest) -> HttpResponse | None:
@@ -65,12 +71,13 @@ def export_register(request: AuthenticatedHttpRequest, file_format: str = "csv")
     if file_format == "xlsx":
         # A zip cannot be written a row at a time to the client: build it on disk, then stream the file.
         file = tempfile.TemporaryFile()  # noqa: SIM115  (FileResponse closes it, and the OS removes it)
-        register_xlsx(responses, today=today, file=file)
+        register_xlsx(responses, today=today, file=file, ordering=filterset.ordering, for_people=True)
         file.seek(0)
         response = FileResponse(file, as_attachment=True, filename=filename, content_type=XLSX_CONTENT_TYPE)
         response["Cache-Control"] = NO_STORE
         return response
-    return _csv_response(register_csv(responses, today=today), filename)
+    content = register_csv(responses, today=today, ordering=filterset.ordering)
+    return _csv_response(_for_excel(request, content), filename)
 
 
 @login_required
@@ -81,7 +88,14 @@ def export_audit(request: AuthenticatedHttpRequest) -> HttpResponseBase:
     filterset = AuditFilter(request.GET, queryset=audit_entries_for_user(request.user))
     form, entries = filterset.form, filterset.qs
     export_record_create(kind=ExportKind.AUDIT, file_format="csv", filters=form.active_filters(), user=request.user)
-    return _csv_response(audit_csv(entries), f"s55-audit-{timezone.localdate().isoformat()}.csv")
+    return _csv_response(_for_excel(request, audit_csv(entries)), f"s55-audit-{timezone.localdate().isoformat()}.csv")
+
+
+def _for_excel(request: AuthenticatedHttpRequest, content: Iterator[str]) -> Iterator[str]:
+    """`content`, with the byte-order mark in front when `?excel=1` asks for it; untouched otherwise."""
+    if request.GET.get("excel") != "1":
+        return content
+    return chain([BYTE_ORDER_MARK], content)
 
 
 def _csv_response(content: Iterator[str], filename: str) -> StreamingHttpResponse:

@@ -26,3 +26,22 @@ REGISTER_LAST_COLUMN = "published_url"
 REGISTER_TAIL_COLUMNS = ("response_published_on", "days_late", "owner", "note")
 
 DERIVED_COLUMNS = frozenset({"statutory_last_day", "days_left", "days_late"})
+
+# The header the workbook for people (/exports/register.xlsx) writes instead of the names above; each checklist
+# step's column is headed with the step's label.
+REGISTER_COLUMN_LABELS = {
+    "inspection": "Inspection",
+    "publication_types": "Publication types",
+    "force": "Force",
+    "body": "Body",
+    "published_on": "Report published",
+    "deadline": "Deadline",
+    "statutory_last_day": "Statutory last day",
+    "status": "Status",
+    "days_left": "Days left",
+    "published_url": "Published at",
+    "response_published_on": "Response published",
+    "days_late": "Days late",
+    "owner": "Owner",
+    "note": "Note",
+}

@@ -454,6 +454,8 @@ def status_key(response: Response, today: dt.date) -> tuple[str, str]:
     if response.is_overdue(today):
         return "Overdue", "overdue"
     left = response.days_left(today)
+    if response.is_open and left == 0:
+        return "Due today", "due-soon"  # the statutory last day itself: still in time, overdue from tomorrow
     if response.is_open and left is not None and left <= DUE_SOON_DAYS:
         return f"Due within {DUE_SOON_DAYS} days", "due-soon"
     status = Status(response.status)
@@ -563,11 +565,13 @@ def tallied_by_status(user: Any) -> list[tuple[str, int]]:
     return list(tally.order_by().values("status").annotate(total=Sum("n")).values_list("status", "total"))
 
 
-def counted(counts: list[StatusCount], status: str | None) -> int:
-    """How many responses the dashboard lists with this status filter (None: all), read from `status_counts`."""
+def counted(counts: list[StatusCount], status: str | None, *, finished: bool = True) -> int:
+    """How many responses the dashboard lists with this status filter (None: all; with `finished` False, all the
+    open ones), read from `status_counts`."""
     if status:
         return next(item.count for item in counts if item.key == status)
-    return sum(item.count for item in counts if item.key in Status.values)
+    statuses = Status.values if finished else OPEN_STATUSES
+    return sum(item.count for item in counts if item.key in statuses)
 
 
 # --- the deadline calendar ----------------------------------------------------------------------------------

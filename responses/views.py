@@ -25,9 +25,10 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
+from audit.selectors import may_read_audit_trail
 from responses import selectors, services
 from responses.docx import response_docx
-from responses.filters import ResponseFilter
+from responses.filters import HIDE, SHOW, ResponseFilter
 from responses.forms import (
     CommentsDueForm,
     CommentsForm,
@@ -101,22 +102,34 @@ def _form_page(
 
 
 # --- the dashboard and the deadline calendar ---------------------------------------------------------------
+# "Show finished" is remembered for the user's session: set by the link, it stays until they switch it back.
+SHOW_FINISHED_KEY = "dashboard_show_finished"
+
+
 @login_required
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    choice = request.GET.get("finished")
+    if choice in (SHOW, HIDE) and request.session.get(SHOW_FINISHED_KEY, False) != (choice == SHOW):
+        request.session[SHOW_FINISHED_KEY] = choice == SHOW
     filterset = ResponseFilter(
-        request.GET, queryset=selectors.dashboard_responses(user=request.user), user=request.user, today=today
+        request.GET,
+        queryset=selectors.dashboard_responses(user=request.user),
+        user=request.user,
+        today=today,
+        finished_default=request.session.get(SHOW_FINISHED_KEY, False),
     )
     filters = filterset.form
     responses = filterset.qs
+    show_finished = bool(filterset.show_finished)
     counts = selectors.status_counts(user=request.user, today=today)
     paginator = Paginator(responses, PAGE_SIZE)
     applied = filters.valid_filters()
-    if set(applied) <= {"status"}:
+    if set(applied) - {"finished", "sort"} <= {"status"}:
         # No filter, or only a status one: the counts above already say how many rows the list has, so the
         # paginator need not count them again (at national scale a second pass over 100,000 rows).
-        paginator.count = selectors.counted(counts, applied.get("status"))  # type: ignore[misc]
+        paginator.count = selectors.counted(counts, applied.get("status"), finished=show_finished)  # type: ignore[misc]
     page = paginator.get_page(request.GET.get("page"))
     return render(
         request,
@@ -128,6 +141,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
             "national": request.user.is_national,
             "counts": counts,
             "today": today,
+            "sort": filterset.current_sort,
+            # Carried by every link that keeps the filters, so an export lists what the page does.
+            "finished": SHOW if show_finished else HIDE,
+            "may_export_audit": may_read_audit_trail(request.user),
         },
     )
 

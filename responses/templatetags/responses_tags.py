@@ -61,6 +61,8 @@ def selected_filters(context: template.Context, form: Any) -> list[dict[str, str
     selected = []
     for name, value in form.valid_filters().items():
         field = form.fields[name]
+        if field.widget.is_hidden:
+            continue  # state the page carries (the order, finished work shown), not a filter to remove
         if name == "q":
             text = f"“{value}”"
         elif hasattr(field, "queryset"):

@@ -121,6 +121,10 @@ def test_q_searches_inspection_titles_case_insensitively(body) -> None:
         {"owner": "'; drop table"},
         {"q": "x" * 201},
         {"status": ["a", "b"]},
+        {"sort": "nonsense"},
+        {"sort": "-"},
+        {"sort": "body__name"},
+        {"finished": "yes"},
     ],
 )
 def test_an_invalid_parameter_applies_no_filter(body, params) -> None:
@@ -147,3 +151,49 @@ def test_active_filters_are_json_ready(body) -> None:
         "status": "overdue",
         "owner": "none",
     }
+
+
+def test_owner_me_is_the_signed_in_users_own(body) -> None:
+    alice = UserFactory(username="alice", body=body)
+    make_response(body=body, title="Alice's", owner=alice)
+    make_response(body=body, title="Bob's", owner=UserFactory(username="bob", body=body))
+    assert titles(filters({"owner": "me"}, user=alice)) == ["Alice's"]
+    assert filters({"owner": "me"}, user=alice).form.active_filters() == {"owner": "me"}
+
+
+def _publish(response: Response) -> None:
+    response.body_comments = "Ours"
+    response.cc_comments_not_received = True
+    response.save()
+    services.response_publish(response=response, published_on=dt.date(2024, 11, 1))
+
+
+def ordered(filterset: ResponseFilter) -> list[str]:
+    return list(filterset.qs.values_list("inspection__title", flat=True))
+
+
+def test_finished_work_follows_the_parameter_else_the_callers_default(body) -> None:
+    make_response(body=body, title="Open", published_on=dt.date(2024, 10, 1))
+    finished = make_response(body=body, title="Finished", published_on=dt.date(2024, 9, 20))
+    _publish(finished)
+    finished.refresh_from_db()
+    # The register's default: every response, in the queryset's own order.
+    assert ordered(filters({})) == ["Finished", "Open"]
+    assert filters({}).ordering is None
+    assert ordered(filters({"finished": "0"})) == ["Open"]
+    assert ordered(filters({"finished": "1"})) == ["Open", "Finished"]
+    # The dashboard's default: hidden, unless the status asked for is a finished one.
+    hidden = {"queryset": Response.objects.all(), "today": TODAY, "finished_default": False}
+    assert ordered(ResponseFilter({}, **hidden)) == ["Open"]
+    assert ordered(ResponseFilter({"status": finished.status}, **hidden)) == ["Finished"]
+    assert ordered(ResponseFilter({"finished": "1"}, **hidden)) == ["Open", "Finished"]
+
+
+def test_sort_orders_by_the_column_and_keeps_the_filters(body) -> None:
+    make_response(body=body, title="b report", published_on=dt.date(2024, 9, 1))
+    make_response(body=body, title="A report", published_on=dt.date(2024, 10, 1))
+    make_response(body=body, title="C other", published_on=dt.date(2024, 8, 1))
+    assert ordered(filters({"sort": "inspection"})) == ["A report", "b report", "C other"]
+    assert ordered(filters({"sort": "-inspection", "q": "report"})) == ["b report", "A report"]
+    assert ordered(filters({"sort": "-published_on"})) == ["A report", "b report", "C other"]
+    assert filters({"sort": "-published_on"}).form.active_filters() == {"sort": "-published_on"}

@@ -1,7 +1,9 @@
-"""/exports/register.csv and /exports/register.xlsx (audit/views.py::export_register)."""
+"""/exports/register.csv and /exports/register.xlsx (exports/views.py::export_register), and the byte-order mark the
+CSV downloads carry for Excel only when asked."""
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import io
 from zoneinfo import ZoneInfo
@@ -11,9 +13,13 @@ import time_machine
 from django.http import FileResponse, StreamingHttpResponse
 from django.urls import reverse
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from accounts.models import Role
 from audit.models import AuditEntry, ExportRecord
+from exports.register import register_csv_python
+from responses import services
+from responses.models import Response
 from tests.exports.helpers import login, national_user, read_csv, streamed_text
 from tests.factories import BodyFactory, UserFactory, make_inspection, make_response
 
@@ -129,5 +135,92 @@ def test_the_xlsx_register_downloads_with_the_same_rows(client, viewer, steps) -
     assert isinstance(response, FileResponse)
     assert response["Content-Disposition"] == 'attachment; filename="s55-register-2024-11-10.xlsx"'
     sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
-    assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["inspection", "Mine"]
+    assert [row[0] for row in sheet.iter_rows(values_only=True)] == ["Inspection", "Mine"]
     assert ExportRecord.objects.get().file_format == "xlsx"
+
+
+def _finish(response) -> None:
+    response.body_comments = "Ours"
+    response.cc_comments_not_received = True
+    response.save()
+    services.response_publish(response=response, published_on=dt.date(2024, 11, 1))
+
+
+def test_the_xlsx_download_is_for_people_headed_in_words_fitted_filtered_and_frozen(client, viewer, steps) -> None:
+    owner = UserFactory(body=viewer.body, first_name="Tom", last_name="Hayward")
+    ready = make_response(body=viewer.body, title="A fairly long inspection title, to widen its column", owner=owner)
+    Response.objects.filter(pk=ready.pk).update(status="ready")
+    make_response(body=viewer.body, title="Late", published_on=dt.date(2024, 9, 1))
+    login(client, viewer)
+    content = b"".join(client.get(reverse("export_register_xlsx")).streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).active
+    header, *rows = sheet.iter_rows(values_only=True)
+    assert header[:9] == (
+        "Inspection",
+        "Publication types",
+        "Force",
+        "Body",
+        "Report published",
+        "Deadline",
+        "Statutory last day",
+        "Status",
+        "Days left",
+    )
+    assert "Response forwarded to the Police and Crime Panel" in header  # a step, by its label
+    assert header[-4:] == ("Response published", "Days late", "Owner", "Note")
+    records = {row[0]: dict(zip(header, row, strict=True)) for row in rows}
+    assert records["Late"]["Status"] == "Overdue"
+    assert records["A fairly long inspection title, to widen its column"]["Status"] == "Ready to publish"
+    assert records["A fairly long inspection title, to widen its column"]["Owner"] == "Tom Hayward"
+    assert sheet.freeze_panes == "B2"
+    assert sheet.auto_filter.ref == f"A1:{get_column_letter(len(header))}3"
+    widths = {name: sheet.column_dimensions[get_column_letter(n)].width for n, name in enumerate(header, start=1)}
+    assert widths["Inspection"] >= len("A fairly long inspection title, to widen its column")
+    assert widths["Statutory last day"] >= len("Statutory last day")
+    assert 10 <= widths["Deadline"] < 20
+    assert all(8 <= width <= 60 for width in widths.values())
+
+
+def test_the_csv_carries_a_byte_order_mark_only_when_asked_for_excel(client, viewer, steps) -> None:
+    make_response(body=viewer.body, title="Café – naïve")
+    login(client, viewer)
+    for url in (reverse("export_register"), reverse("export_audit")):
+        plain = b"".join(client.get(url).streaming_content)
+        for_excel = b"".join(client.get(url, {"excel": "1"}).streaming_content)
+        assert not plain.startswith(codecs.BOM_UTF8), url
+        assert for_excel.startswith(codecs.BOM_UTF8), url
+    plain = b"".join(client.get(reverse("export_register")).streaming_content)
+    for_excel = b"".join(client.get(reverse("export_register"), {"excel": "1"}).streaming_content)
+    assert for_excel == codecs.BOM_UTF8 + plain
+
+
+def test_the_plain_csv_is_exactly_the_register_as_before(client, viewer, steps) -> None:
+    """Machines read the plain URL: every response, soonest statutory last day first, no byte-order mark."""
+    make_response(body=viewer.body, title="Later", published_on=dt.date(2024, 10, 20))
+    make_response(body=viewer.body, title="Sooner", published_on=dt.date(2024, 9, 1))
+    _finish(make_response(body=viewer.body, title="Finished", published_on=dt.date(2024, 9, 20)))
+    login(client, viewer)
+    content = b"".join(client.get(reverse("export_register")).streaming_content)
+    mine = Response.objects.for_user(viewer)
+    assert content == "".join(register_csv_python(mine, today=dt.date(2024, 11, 10))).encode()
+    assert [row["inspection"] for row in read_csv(content.decode())] == ["Sooner", "Finished", "Later"]
+
+
+def test_the_register_follows_the_dashboards_sort_and_finished_parameters(client, viewer, steps) -> None:
+    make_response(body=viewer.body, title="Beta", published_on=dt.date(2024, 10, 20))
+    make_response(body=viewer.body, title="Alpha", published_on=dt.date(2024, 9, 1))
+    _finish(make_response(body=viewer.body, title="Finished", published_on=dt.date(2024, 9, 20)))
+    login(client, viewer)
+
+    def titles(**params: str) -> list[str]:
+        text = streamed_text(client.get(reverse("export_register"), params))
+        return [row["inspection"] for row in read_csv(text)]
+
+    assert titles(finished="0") == ["Alpha", "Beta"]
+    assert titles(finished="1") == ["Alpha", "Beta", "Finished"]
+    assert titles(sort="-inspection") == ["Finished", "Beta", "Alpha"]
+    assert titles(sort="-inspection", finished="0") == ["Beta", "Alpha"]
+    assert titles(sort="nonsense") == ["Alpha", "Finished", "Beta"]
+    content = b"".join(client.get(reverse("export_register_xlsx"), {"sort": "-inspection"}).streaming_content)
+    sheet = load_workbook(io.BytesIO(content)).active
+    assert [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)] == ["Finished", "Beta", "Alpha"]

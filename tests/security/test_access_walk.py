@@ -242,6 +242,11 @@ WALK: list[Step] = [
     # --- the staff pages ------------------------------------------------------------------------------------------
     Step("dashboard", _fixed("dashboard"), SIGNED_IN_200),
     Step("dashboard, filtered to A's report", lambda w, r: reverse("dashboard") + "?q=Joint", SIGNED_IN_200),
+    Step(
+        "dashboard, finished shown, sorted, mine",
+        lambda w, r: reverse("dashboard") + "?finished=1&sort=-owner&owner=me",
+        SIGNED_IN_200,
+    ),
     Step("deadline calendar", _fixed("deadline_calendar"), SIGNED_IN_200),
     Step("response page, A draft", _a("response_detail"), A_READ),
     Step("response page, A published", lambda w, r: reverse("response_detail", args=[w.a_published.pk]), A_READ),
@@ -290,6 +295,12 @@ WALK: list[Step] = [
     Step("register.csv", _fixed("export_register"), SIGNED_IN_200),
     Step("register.xlsx", _fixed("export_register_xlsx"), SIGNED_IN_200),
     Step("register.csv, asking for A's report", lambda w, r: reverse("export_register") + "?q=Joint", SIGNED_IN_200),
+    Step(
+        "register.csv for Excel, finished, sorted",
+        lambda w, r: reverse("export_register") + "?excel=1&finished=1&sort=inspection",
+        SIGNED_IN_200,
+    ),
+    Step("register.xlsx, sorted", lambda w, r: reverse("export_register_xlsx") + "?sort=-status", SIGNED_IN_200),
     Step("audit.csv", _fixed("export_audit"), SIGNED_IN_200),
     Step(
         "audit.csv, asking for A's draft",
