@@ -309,8 +309,16 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {"expected_client_errors": {"()": "config.log_filters.ExpectedClientErrors"}},
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint reports each step of every PDF at INFO.
-    "loggers": {"django.db.backends": {"level": "INFO"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint reports each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        # Through the root's handler alone: Django's own console handler would print each record a second time.
+        "django": {"handlers": [], "level": "INFO"},
+        # A 403 or 404 the app means to give logs one line, without a traceback.
+        "django.request": {"filters": ["expected_client_errors"]},
+    },
 }

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import sys
 from typing import Any
 
 import pytest
@@ -12,6 +14,7 @@ from django.utils import timezone
 
 from accounts.models import Role
 from audit.models import AuditEntry
+from config.log_filters import ExpectedClientErrors
 from responses.models import ChecklistItem, FindingUpdate, Response
 from tests.factories import BodyFactory, ForceFactory, UserFactory, make_response
 
@@ -187,3 +190,35 @@ def test_posts_need_a_csrf_token(response: Response) -> None:
     for url, data in post_actions(response):
         assert client.post(url, data).status_code == 403, url
     assert snapshot(response) == before
+
+
+def test_expected_403s_and_404s_log_one_line_without_a_traceback(
+    response: Response, caplog: pytest.LogCaptureFixture
+) -> None:
+    viewer = Client()
+    viewer.force_login(UserFactory(body=response.body, role=Role.VIEWER), backend=BACKEND)
+    stranger = Client()
+    stranger.force_login(UserFactory(body=BodyFactory(force=ForceFactory(name="Suffolk"))), backend=BACKEND)
+    edit = reverse("response_edit_comments", args=[response.pk])
+    with caplog.at_level(logging.WARNING, logger="django.request"):
+        assert viewer.get(edit).status_code == 403
+        assert stranger.get(response.get_absolute_url()).status_code == 404
+    records = [record for record in caplog.records if record.name == "django.request"]
+    assert [(record.status_code, record.getMessage()) for record in records] == [  # type: ignore[attr-defined]
+        (403, f"Forbidden (Permission denied): {edit}"),
+        (404, f"Not Found: {response.get_absolute_url()}"),
+    ]
+    assert all(record.exc_info is None for record in records)
+    assert "Traceback" not in caplog.text
+
+
+def test_a_server_error_keeps_its_traceback() -> None:
+    try:
+        raise ZeroDivisionError("division by zero")
+    except ZeroDivisionError:
+        record = logging.LogRecord("django.request", logging.ERROR, __file__, 1, "Internal Server Error: /", (), None)
+        record.exc_info = sys.exc_info()
+    record.status_code = 500
+    assert ExpectedClientErrors().filter(record)
+    assert record.exc_info is not None
+    assert logging.getLogger("django.request").filters  # the settings attach the filter
