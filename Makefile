@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install assets lint typecheck pytest bench lock clean
+.PHONY: run test install assets lint typecheck pytest bench reliability lock clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,9 @@ test: lint typecheck pytest
 
 bench: install
 	$(BIN)/python demo/bench.py
+
+reliability: install assets
+	$(BIN)/python demo/reliability.py $(RELIABILITY_ARGS)
 
 lock: $(BIN)/python
 	$(BIN)/uv pip compile pyproject.toml --group dev --generate-hashes -o requirements.lock
