@@ -27,7 +27,7 @@ HOSTILE = [
     "@SUM(1+1)*cmd|' /C calc'!A0",
     "\t=1+1",
     "\r=1+1",
-    "＝HYPERLINK(\"https://evil.example/\")",  # full-width equals
+    '＝HYPERLINK("https://evil.example/")',  # full-width equals
     "＋1",
     "－2",
     "＠SUM(1+1)",
