@@ -395,6 +395,13 @@ class RegisterImport:
         for chunk in _chunks(sorted(dates)):
             for inspection in Inspection.objects.filter(published_on__in=chunk).order_by("pk"):
                 self._published.setdefault(inspection.published_on, []).append(inspection)
+                self._inspection_forces[inspection.pk] = set()
+        links = Inspection.forces.through.objects
+        for id_chunk in _chunks(list(self._inspection_forces)):
+            for inspection_id, force_id in links.filter(inspection_id__in=id_chunk).values_list(
+                "inspection_id", "force_id"
+            ):
+                self._inspection_forces[inspection_id].add(force_id)
         if not bodies:
             return
         responses = Response.objects.filter(body_id__in=bodies)
@@ -419,9 +426,8 @@ class RegisterImport:
                     by_pk[item.response_id].done[item.step_id] = item.done_on
 
     def _forces_of(self, inspection: Inspection) -> set[int]:
-        if inspection.pk not in self._inspection_forces:
-            self._inspection_forces[inspection.pk] = set(inspection.forces.values_list("pk", flat=True))
-        return self._inspection_forces[inspection.pk]
+        """The forces of a recorded inspection of the file's dates (loaded with them)."""
+        return self._inspection_forces.get(inspection.pk, set())
 
     def _find_recorded(self, title: str, published_on: dt.date) -> Inspection | None:
         return same_inspection(self._published.get(published_on, []), title=title)
