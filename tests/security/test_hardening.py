@@ -353,7 +353,7 @@ def test_hostile_text_is_escaped_on_the_staff_and_public_pages(client: Client, s
     editor: User = UserFactory(body=body, role=Role.EDITOR)
     client.force_login(editor, backend=BACKEND)
     for url in (
-        reverse("dashboard"),
+        reverse("dashboard") + "?finished=1",  # published: listed with the finished work
         reverse("response_detail", args=[response.pk]),
         reverse("response_edit_comments", args=[response.pk]),
         reverse("finding_edit", args=[response.pk, response.finding_responses.get().pk]),
