@@ -133,6 +133,28 @@ def frozen() -> Iterator[Callable[[dt.datetime], None]]:
             traveller.pop().stop()
 
 
+# A backlog of reminders due on one day: 7 days before the statutory last day of a report published 24 September 2024.
+BACKLOG_DAY = dt.date(2024, 11, 11)
+
+
+@pytest.fixture
+def backlog(
+    people: People, response_of: Callable[..., Response], frozen: Callable[[dt.datetime], None]
+) -> Callable[[int], list[Any]]:
+    """`count` responses' reminders for BACKLOG_DAY (two each: the owner and the shared inbox), planned at 09:00."""
+    from notifications.models import OutboxEmail, OutboxStatus
+    from notifications.planner import plan_reminders
+
+    def make(count: int) -> list[OutboxEmail]:
+        frozen(london(BACKLOG_DAY, 9))
+        for n in range(count):
+            response_of(title=f"Report {n}", settle_comments=True)
+        plan_reminders(BACKLOG_DAY)
+        return list(OutboxEmail.objects.filter(status=OutboxStatus.PENDING).order_by("due_on", "id"))
+
+    return make
+
+
 def sent_since(start: int) -> list[tuple[str, str]]:
     """(subject, recipient) of each email the locmem backend took since index `start`."""
     return [(m.subject, m.to[0]) for m in mail.outbox[start:]]

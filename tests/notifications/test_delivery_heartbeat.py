@@ -22,9 +22,9 @@ from notifications.planner import plan_reminders
 from notifications.tasks import sweep_reminders
 from responses.models import Response
 from tests.factories import make_response
-from tests.notifications.conftest import People, SmtpServer, london
+from tests.notifications.conftest import BACKLOG_DAY, People, SmtpServer, london
 
-TODAY = dt.date(2024, 11, 11)  # 7 days before the statutory last day of a report published 24 September 2024
+TODAY = BACKLOG_DAY
 OVERDUE_DAY = dt.date(2024, 11, 19)  # the day after it
 START = london(TODAY, 9)
 SECONDS = dt.timedelta(seconds=1)
@@ -38,22 +38,6 @@ def message_ids(rows: Any) -> list[str]:
 
 def ids_of(rows: list[OutboxEmail]) -> list[str]:
     return message_ids(OutboxEmail.objects.filter(pk__in=[row.pk for row in rows]))
-
-
-@pytest.fixture
-def backlog(
-    people: People, response_of: Callable[..., Response], frozen: Callable[[dt.datetime], None]
-) -> Callable[[int], list[OutboxEmail]]:
-    """`count` responses' reminders for TODAY (two each: the owner and the shared inbox), planned at START."""
-
-    def make(count: int) -> list[OutboxEmail]:
-        frozen(START)
-        for n in range(count):
-            response_of(title=f"Report {n}", settle_comments=True)
-        plan_reminders(TODAY)
-        return list(OutboxEmail.objects.filter(status=OutboxStatus.PENDING).order_by("due_on", "id"))
-
-    return make
 
 
 # --- a worker that stops ---------------------------------------------------------------------------------------

@@ -13,28 +13,11 @@ import pytest
 from notifications.delivery import deliver_due
 from notifications.models import DeliveryAttempt, OutboxEmail, OutboxStatus
 from notifications.planner import plan_reminders
-from responses.models import Response
-from tests.notifications.conftest import People, SmtpServer, london
+from tests.notifications.conftest import SmtpServer, london
 from tests.notifications.test_delivery_heartbeat import START, TODAY, message_ids
 
 pytestmark = pytest.mark.django_db
 MINUTE = dt.timedelta(minutes=1)
-
-
-@pytest.fixture
-def backlog(
-    people: People, response_of: Callable[..., Response], frozen: Callable[[dt.datetime], None]
-) -> Callable[[int], list[OutboxEmail]]:
-    """`count` responses' reminders for TODAY (two each: the owner and the shared inbox), planned at START."""
-
-    def make(count: int) -> list[OutboxEmail]:
-        frozen(START)
-        for n in range(count):
-            response_of(title=f"Report {n}", settle_comments=True)
-        plan_reminders(TODAY)
-        return list(OutboxEmail.objects.filter(status=OutboxStatus.PENDING).order_by("due_on", "id"))
-
-    return make
 
 
 def test_the_first_sweep_after_an_outage_sends_a_backlog_that_was_all_held_back(
