@@ -15,36 +15,23 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
-from playwright.sync_api import Browser, expect, sync_playwright
+from playwright.sync_api import Browser, expect
 from pytest_httpserver import HTTPServer
 
 from core.dates import long_date
 from tests.browser.test_publish_flow import (
-    AXE,
-    CHROMIUM_ARGS,
     EDITOR_PASSWORD,
     assert_accessible,
     new_context,
     screenshot,
     success_banner,
 )
-from tests.conftest import need
 from tests.intake.report_fixtures import ReportPDF
 from tests.intake.sites import https_site, publication_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Custody services – An inspection of Norfolk Constabulary's custody suites"
-
-
-@pytest.fixture
-def chromium(require_chromium: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    need(AXE.exists(), f"axe-core is not installed at {AXE} (run `npm ci`)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=require_chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -66,7 +53,7 @@ def report_pdf() -> bytes:
 
 
 def test_an_editor_adds_a_report_from_its_page_and_its_findings_from_its_pdf(
-    live_server: Any, chromium: Browser, site: HTTPServer
+    live_server: Any, browser: Browser, site: HTTPServer
 ) -> None:
     call_command("loaddemo", verbosity=0)
     published = timezone.localdate() - dt.timedelta(days=2)
@@ -74,7 +61,7 @@ def test_an_editor_adds_a_report_from_its_page_and_its_findings_from_its_pdf(
         publication_page(title=TITLE, published=long_date(published), types=("PEEL",), forces=("Norfolk",)),
         content_type="text/html; charset=utf-8",
     )
-    context = new_context(chromium)
+    context = new_context(browser)
     page = context.new_page()
     page.goto(f"{live_server.url}/")
     page.fill("#id_username", "editor")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,36 +16,16 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from docx import Document
-from playwright.sync_api import Browser, BrowserContext, Page, expect, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.conftest import need
+from tests.browser.conftest import AXE
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 ROOT = Path(settings.BASE_DIR)
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 SCREENSHOTS = ROOT / "var" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 EDITOR_PASSWORD = "norfolk-editor-demo"  # loaddemo's default (DEMO_EDITOR_PASSWORD)
 OVERDUE_TITLE = "National child protection inspection: Norfolk Constabulary"
-
-
-@pytest.fixture
-def browser(require_chromium: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Browser]:
-    # Playwright's sync API runs an event loop in this thread; the ORM calls this test makes are not async-unsafe.
-    need(AXE.exists(), f"axe-core is not installed at {AXE} (run `npm ci`)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=require_chromium, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def new_context(browser: Browser) -> BrowserContext:
