@@ -7,6 +7,7 @@ from django.db import models
 class Role(models.TextChoices):
     VIEWER = "viewer", "Viewer"
     EDITOR = "editor", "Editor"
+    APPROVER = "approver", "Approver"
     ADMIN = "admin", "Admin"
 
 
@@ -36,7 +37,11 @@ class User(AbstractUser):
         return self.is_superuser and self.body_id is None
 
     def can_edit(self) -> bool:
-        return self.is_active and (self.is_national or self.role in (Role.EDITOR, Role.ADMIN))
+        return self.is_active and (self.is_national or self.role in (Role.EDITOR, Role.APPROVER, Role.ADMIN))
+
+    def can_approve(self) -> bool:
+        """Approving a response for publication (issue of sign-off): an approver or an admin of the body."""
+        return self.is_active and (self.is_national or self.role in (Role.APPROVER, Role.ADMIN))
 
     def can_administer(self) -> bool:
         return self.is_active and (self.is_national or self.role == Role.ADMIN)

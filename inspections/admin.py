@@ -7,7 +7,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from core.admin import NationalOnlyAdmin
-from inspections.models import Force, Inspection, LocalPolicingBody, PublicationType
+from inspections.models import Force, Inspection, LocalPolicingBody, PublicationType, Signatory
 
 
 class PublishedYearFilter(admin.SimpleListFilter):
@@ -32,8 +32,14 @@ class ForceAdmin(NationalOnlyAdmin):
     prepopulated_fields = {"slug": ("name",)}
 
 
+class SignatoryInline(admin.TabularInline):
+    model = Signatory
+    extra = 0
+
+
 @admin.register(LocalPolicingBody)
 class LocalPolicingBodyAdmin(NationalOnlyAdmin):
+    inlines = (SignatoryInline,)
     list_display = ("name", "kind", "force", "active", "shared_inbox")
     list_filter = ("kind", "active")
     search_fields = ("name", "short_name", "force__name")

@@ -57,6 +57,14 @@ class LocalPolicingBody(models.Model):
         blank=True, help_text="Addresses told when a response is overdue (one per line), e.g. the Chief Executive."
     )
     website_url = models.URLField(blank=True)
+    force_contact_emails = models.TextField(
+        blank=True,
+        help_text="The chief constable's office addresses invited to send the force's comments (one per line).",
+    )
+    sso_email_domains = models.TextField(
+        blank=True,
+        help_text="Email domains whose single sign-on users may join as viewers, one per line.",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -74,7 +82,36 @@ class LocalPolicingBody(models.Model):
         return self.short_name or self.name
 
     def escalation_list(self) -> list[str]:
-        return [line.strip() for line in self.escalation_emails.replace(",", "\n").splitlines() if line.strip()]
+        return _address_lines(self.escalation_emails)
+
+    def force_contact_list(self) -> list[str]:
+        return _address_lines(self.force_contact_emails)
+
+    def sso_domain_list(self) -> list[str]:
+        return [domain.lower().lstrip("@") for domain in _address_lines(self.sso_email_domains)]
+
+
+def _address_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.replace(",", "\n").splitlines() if line.strip()]
+
+
+class Signatory(models.Model):
+    """Who may sign a body's published responses: the commissioner, a deputy, the mayor."""
+
+    body = models.ForeignKey(LocalPolicingBody, on_delete=models.CASCADE, related_name="signatories")
+    name = models.CharField(max_length=120)
+    title = models.CharField(max_length=160, help_text="e.g. 'Police and Crime Commissioner for Norfolk'.")
+    active = models.BooleanField(default=True, help_text="Offered when approving a response.")
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["body", "order", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["body", "name", "title"], name="signatory_unique_per_body"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}"
 
 
 class PublicationType(models.Model):
@@ -152,6 +189,21 @@ class FindingKind(models.TextChoices):
     CAUSE_OF_CONCERN = "cause_of_concern", "Cause of concern"
 
 
+class Addressee(models.TextChoices):
+    """Whom a finding is for, as the report's sentence names them ("Chief constables should ...")."""
+
+    CHIEF_CONSTABLES = "chief_constables", "Chief constables"
+    COMMISSIONERS = "commissioners", "Police and crime commissioners"
+    FORCE = "force", "The named force"
+    HOME_OFFICE = "home_office", "The Home Office"
+    NPCC = "npcc", "The National Police Chiefs' Council"
+    COLLEGE = "college", "The College of Policing"
+    OTHER = "other", "Other"
+
+
+NATIONAL_ADDRESSEES = frozenset({Addressee.HOME_OFFICE, Addressee.NPCC, Addressee.COLLEGE})
+
+
 class Finding(models.Model):
     inspection = models.ForeignKey(Inspection, on_delete=models.CASCADE, related_name="findings")
     kind = models.CharField(max_length=20, choices=FindingKind.choices)
@@ -160,6 +212,16 @@ class Finding(models.Model):
     forces = models.ManyToManyField(
         Force, blank=True, related_name="findings", help_text="Leave empty when it addresses every force of the report."
     )
+    addressee = models.CharField(
+        max_length=20, choices=Addressee.choices, blank=True, help_text="Whom the report addresses it to."
+    )
+    addressee_other = models.CharField(max_length=200, blank=True, help_text="Named when the addressee is Other.")
+    timescale = models.CharField(
+        max_length=200, blank=True, help_text="As the report words it, e.g. 'within three months'."
+    )
+    due_on = models.DateField(null=True, blank=True, help_text="The timescale as a date, where the report sets one.")
+    accelerated = models.BooleanField(default=False, help_text="A cause of concern marked for accelerated action.")
+    discharged_on = models.DateField(null=True, blank=True, help_text="When a cause of concern was discharged.")
 
     class Meta:
         ordering = ["inspection", "kind", "number"]
@@ -167,6 +229,9 @@ class Finding(models.Model):
             models.UniqueConstraint(fields=["inspection", "kind", "number"], name="finding_unique_number"),
             models.CheckConstraint(condition=models.Q(kind__in=FindingKind.values), name="finding_kind_valid"),
             models.CheckConstraint(condition=models.Q(number__gte=1), name="finding_number_positive"),
+            models.CheckConstraint(
+                condition=models.Q(addressee__in=[*Addressee.values, ""]), name="finding_addressee_valid"
+            ),
         ]
 
     def __str__(self) -> str:
