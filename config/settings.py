@@ -40,8 +40,12 @@ INSTALLED_APPS = [
     "inspections",
     "responses",
     "notifications",
+    "actions",
+    "forcecomments",
     "intake",
     "exports",
+    "reports",
+    "office",
     "demo",
     "core",
 ]

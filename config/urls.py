@@ -20,6 +20,10 @@ urlpatterns = [
     path("", include("responses.urls")),
     path("", include("notifications.urls")),
     path("", include("intake.urls")),
+    path("", include("forcecomments.urls")),
+    path("", include("actions.urls")),
+    path("", include("reports.urls")),
+    path("", include("office.urls")),
     path("exports/", include("exports.urls")),
 ]
 

@@ -33,7 +33,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from notifications.emails import build_message, digest_subject
-from notifications.models import DeliveryAttempt, OutboxEmail, OutboxStatus, ReminderKind
+from notifications.models import DIGESTIBLE_KINDS, DeliveryAttempt, OutboxEmail, OutboxStatus, ReminderKind
 from notifications.selectors import open_work
 
 logger = logging.getLogger(__name__)
@@ -130,8 +130,7 @@ def combine_digests(*, today: dt.date, now: dt.datetime) -> int:
     groups: dict[tuple[int, str], list[int]] = defaultdict(list)
     parts = (
         _sendable(today, now)
-        .filter(user__daily_digest=True, user__is_active=True)
-        .exclude(kind=ReminderKind.DIGEST)
+        .filter(user__daily_digest=True, user__is_active=True, kind__in=DIGESTIBLE_KINDS)
         .values_list("user_id", "recipient", "pk")
     )
     for user_id, recipient, pk in parts:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -144,8 +145,21 @@ def _message(
         to=[row.recipient],
         headers=headers,
     )
-    message.attach_alternative(html, "text/html")
+    if html:
+        message.attach_alternative(html, "text/html")
+    if row.attachment_name and row.attachment is not None:
+        message.attach(row.attachment_name, bytes(row.attachment), row.attachment_type or "application/octet-stream")
     return message
+
+
+# Builders for the kinds that render from their own app's data (invitations, actions): kind -> builder.
+MessageBuilder = Callable[[OutboxEmail, dt.date], tuple[str, EmailMultiAlternatives]]
+BUILDERS: dict[str, MessageBuilder] = {}
+
+
+def prepared_message(row: OutboxEmail) -> tuple[str, EmailMultiAlternatives]:
+    """A message rendered when it was queued, sent as stored."""
+    return row.subject, _message(row=row, subject=row.subject, text=row.prepared_text, html=row.prepared_html)
 
 
 def build_message(
@@ -155,6 +169,10 @@ def build_message(
 
     `work`: the open work of the row's response, when the caller fetched it for a whole batch.
     """
+    if row.prepared_text:
+        return prepared_message(row)
+    if row.kind in BUILDERS:
+        return BUILDERS[row.kind](row, today)
     if row.kind == ReminderKind.DIGEST:
         parts = list(
             row.parts.filter(response__isnull=False)

@@ -14,6 +14,25 @@ class ReminderKind(models.TextChoices):
     COMMENTS_OVERDUE = "comments_overdue", "Chief constable's comments overdue"
     CHECKLIST = "checklist", "Office-use step still open"
     DIGEST = "digest", "Daily digest"
+    # Emails that are not reminders to the office's own staff about a response's dates:
+    COMMENTS_INVITE = "comments_invite", "Invitation to send the chief constable's comments"
+    FORCE_REMINDER = "force_reminder", "Reminder to the force: comments due"
+    ACTION_UPDATE = "action_update", "Update request for open actions"
+    ACTION_OVERDUE = "action_overdue", "Action target date passed"
+    OFFICE_SUMMARY = "office_summary", "Weekly summary for the office"
+    S55_COPY = "s55_copy", "Section 55(6) copy of the published response"
+
+
+# The reminders about one response's dates and steps: the ones a daily digest folds together.
+DIGESTIBLE_KINDS = frozenset(
+    {
+        ReminderKind.LAST_DAY,
+        ReminderKind.OVERDUE,
+        ReminderKind.COMMENTS_DUE,
+        ReminderKind.COMMENTS_OVERDUE,
+        ReminderKind.CHECKLIST,
+    }
+)
 
 
 class OutboxStatus(models.TextChoices):
@@ -35,6 +54,11 @@ class OutboxEmail(models.Model):
         "responses.Response", on_delete=models.CASCADE, null=True, blank=True, related_name="outbox"
     )
     recipient = models.EmailField()
+    # The body an email belongs to: the response's body, or the body of an email about no one response (an
+    # office summary, an action digest). Scopes the outbox pages.
+    body = models.ForeignKey(
+        "inspections.LocalPolicingBody", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -67,6 +91,12 @@ class OutboxEmail(models.Model):
     resend_of = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="resends", db_index=False
     )
+    # A message rendered when it was queued (a letter, an invitation with its link): sent as stored.
+    prepared_text = models.TextField(blank=True)
+    prepared_html = models.TextField(blank=True)
+    attachment_name = models.CharField(max_length=200, blank=True)
+    attachment_type = models.CharField(max_length=100, blank=True)
+    attachment = models.BinaryField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
@@ -13,8 +14,18 @@ from notifications.models import CalendarToken, SweepRun
 from notifications.planner import plan_reminders
 from responses.services import status_tally_compact
 
-
 # --- the reminder sweep ------------------------------------------------------------------------------------------
+# Apps above this one plan their own emails in the same sweep (the force's comments reminders, action nudges): each
+# registers, in its AppConfig.ready(), a planner that queues OutboxEmail rows for `today` and returns
+# (planned, cancelled). Their rows are delivered, retried and audited like reminders.
+SweepPlanner = Callable[[dt.date], tuple[int, int]]
+SWEEP_PLANNERS: dict[str, SweepPlanner] = {}
+
+
+def sweep_planner_register(name: str, planner: SweepPlanner) -> None:
+    SWEEP_PLANNERS[name] = planner
+
+
 def reminders_sweep(*, today: dt.date, actor: str, dry_run: bool = False, on_sent: OnSent | None = None) -> SweepRun:
     """Plan the reminders due up to `today` and deliver the outbox; record the run.
 
@@ -33,13 +44,18 @@ def _sweep(*, today: dt.date, actor: str, dry_run: bool, on_sent: OnSent | None)
     run = SweepRun.objects.create(started_at=timezone.now(), today=today, actor=actor[:100])
     status_tally_compact()  # the dashboard's counts: housekeeping that shares the sweep's schedule
     plan = plan_reminders(today)
+    planned, cancelled = plan.planned, plan.cancelled + plan.superseded
+    for planner in SWEEP_PLANNERS.values():
+        more_planned, more_cancelled = planner(today)
+        planned += more_planned
+        cancelled += more_cancelled
     report: DeliveryReport
     if dry_run:
         report = preview_due(today=today, on_sent=on_sent or (lambda row, subject: None))
     else:
         report = deliver_due(today=today, worker=worker_name(), on_sent=on_sent)
-    run.planned = plan.planned
-    run.cancelled = plan.cancelled + plan.superseded
+    run.planned = planned
+    run.cancelled = cancelled
     run.sent = report.sent
     run.failed = report.failed
     run.finished_at = timezone.now()
