@@ -52,3 +52,26 @@ def audit_reason(reason: str) -> Iterator[None]:
         yield
     finally:
         _reason.reset(token)
+
+
+_deferred: ContextVar[list[Any] | None] = ContextVar("audit_deferred_entries", default=None)
+
+
+def deferred_entries() -> list[Any] | None:
+    """The entries being collected by `collecting_entries()`, or None when each entry is written as it comes."""
+    return _deferred.get()
+
+
+@contextlib.contextmanager
+def collecting_entries() -> Iterator[list[Any]]:
+    """Inside the block, audit entries are built as usual (same content, actor, scope and reason) but written
+    together, in one INSERT, when the block ends: how a bulk write (a large import) keeps its trail without a
+    round trip per entry. Use inside a transaction, so that the writes and their entries stand or fall together."""
+    collected: list[Any] = []
+    token = _deferred.set(collected)
+    try:
+        yield collected
+    finally:
+        _deferred.reset(token)
+    if collected:
+        type(collected[0]).objects.bulk_create(collected, batch_size=500)

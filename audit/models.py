@@ -6,7 +6,10 @@ import pgtrigger
 from auditlog.models import AbstractLogEntry, LogEntryManager
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import pre_save
 from django.utils import timezone
+
+from audit.context import deferred_entries
 
 
 class AppendOnlyError(Exception):
@@ -49,7 +52,17 @@ class AppendOnlyQuerySet(models.QuerySet[Any]):
 
 
 class AuditEntryQuerySet(AppendOnlyQuerySet):
-    pass
+    def create(self, **kwargs: Any) -> Any:
+        """As QuerySet.create, except inside `audit.context.collecting_entries()`: then the entry is built and
+        prepared as a save would (the pre_save receivers fill in its actor and scope) and written with the others
+        when the block ends."""
+        collected = deferred_entries()
+        if collected is None:
+            return super().create(**kwargs)
+        entry = self.model(**kwargs)
+        pre_save.send(sender=self.model, instance=entry, raw=False, using=self.db, update_fields=None)
+        collected.append(entry)
+        return entry
 
 
 class AuditEntryManager(LogEntryManager.from_queryset(AuditEntryQuerySet)):  # type: ignore[misc]

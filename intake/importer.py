@@ -5,7 +5,7 @@ problem is reported as line, column and message, and any problem means nothing i
 another row, or a recorded inspection (the same day, the same title but for case, spacing and dash style), is a
 problem; a row recorded with exactly its title and date is a re-import and changes nothing.
 
-A valid file is written in batches of at most `BATCH_SIZE` rows and about `BATCH_SECONDS`, each in a transaction
+A valid file is written in batches of at most `BATCH_SIZE` rows, each in bulk (a few INSERTs) in a transaction
 of its own, so that a large import does not hold the database's write lock from start to end: on SQLite, which has
 one write lock for the whole database, the importer pauses briefly after each batch and the requests waiting for
 the lock go first. To the person importing it is still all or nothing: if a batch cannot be written, the batches
@@ -20,12 +20,14 @@ import logging
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import IO
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
-from django.db import DatabaseError, connection, transaction
-from django.db.models import ProtectedError
+from django.db import DatabaseError, connection, router, transaction
+from django.db.models import ManyToManyField, ProtectedError
+from django.db.models.signals import m2m_changed, post_save
 
+from audit.context import collecting_entries
 from core.dates import parse_day
 from inspections.models import Force, Inspection, PublicationType
 from intake.forms import InspectionRowForm
@@ -36,8 +38,9 @@ from responses.services.creation import inspection_withdraw
 logger = logging.getLogger(__name__)
 
 COLUMNS = ("title", "published_on", "publication_types", "forces", "report_url")
-BATCH_SIZE = 200  # rows written per transaction, at most…
-BATCH_SECONDS = 1.0  # …and for about this long: how long a batch keeps others waiting for SQLite's write lock
+# Rows written per transaction, at most: a batch of this many takes a fraction of a second, which is how long it
+# keeps others waiting for SQLite's write lock.
+BATCH_SIZE = 200
 # After each batch on SQLite: longer than the 100 ms a connection waiting for the write lock sleeps between tries,
 # so every request that queued behind a batch gets the lock before the next batch takes it.
 SQLITE_PAUSE_SECONDS = 0.11
@@ -89,7 +92,7 @@ class InspectionImporter:
             self.forces[f.name.casefold()] = f
             self.forces[f.slug.casefold()] = f
         self._published: dict[dt.date, list[Inspection]] = {}
-        self._line = 0  # the line being written
+        self._lines = (0, 0)  # the first and last line of the batch being written
 
     def _find_recorded(self, title: str, published_on: dt.date) -> Inspection | None:
         if published_on not in self._published:
@@ -191,9 +194,7 @@ class InspectionImporter:
             parsed.differences = _differences(parsed, form.recorded)
         return parsed
 
-    def save(
-        self, result: ImportResult, *, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS
-    ) -> ImportResult:
+    def save(self, result: ImportResult, *, batch_size: int = BATCH_SIZE) -> ImportResult:
         """Write the valid rows in batches, each its own transaction; all or nothing (see the module's docstring)."""
         if not result.ok:
             raise ValueError("refusing to import a file with problems")
@@ -204,50 +205,94 @@ class InspectionImporter:
                 self._between_batches()
             try:
                 with transaction.atomic():
-                    created, done = self._write_batch(rows, done, result, size=batch_size, seconds=batch_seconds)
+                    created, done = self._write_batch(rows, done, result, size=batch_size)
             except Exception as exc:  # whatever stopped the batch, the batches before it are undone
-                logger.exception("Import stopped at line %s", self._line)
-                self._undo(result, failed_at=self._line, error=exc)
+                logger.exception("Import stopped at lines %s to %s", *self._lines)
+                self._undo(result, failed_at=self._lines, error=exc)
                 return result
             result.created.extend(created)
         return result
 
     def _write_batch(
-        self, rows: Sequence[ParsedRow], start: int, result: ImportResult, *, size: int, seconds: float
+        self, rows: Sequence[ParsedRow], start: int, result: ImportResult, *, size: int
     ) -> tuple[list[Inspection], int]:
-        """Write rows from `start` on, at most `size` of them for about `seconds`: (those created, where to go on)."""
+        """Write rows from `start` on, at most `size` of them: (those created, where to go on).
+
+        The batch is written in bulk — the inspections, their publication types and forces, and the responses they
+        open each in one INSERT — with the same audit entries as one at a time (the signals a save sends are sent
+        for each; `collecting_entries` writes their entries in one INSERT)."""
         batch = rows[start : start + size]
         candidates = Inspection.objects.filter(
             title__in={row.title for row in batch}, published_on__in={row.published_on for row in batch}
         )
         present = set(candidates.values_list("title", "published_on"))
-        began = time.monotonic()
-        created: list[Inspection] = []
-        for n, row in enumerate(batch):
-            if n and time.monotonic() - began >= seconds:
-                return created, start + n
-            self._line = row.line
+        to_write: list[ParsedRow] = []
+        for row in batch:
             if (row.title, row.published_on) in present:
                 result.unchanged.append(row)  # recorded with exactly this title and date: a re-import
             else:
-                created.append(self._write(row))
+                to_write.append(row)
+        if to_write:
+            self._lines = (to_write[0].line, to_write[-1].line)
+            with collecting_entries():
+                created = self._write_bulk(to_write)
+        else:
+            created = []
         return created, start + len(batch)
+
+    def _write_bulk(self, rows: Sequence[ParsedRow]) -> list[Inspection]:
+        inspections = Inspection.objects.bulk_create(
+            [
+                Inspection(
+                    title=row.title,
+                    published_on=row.published_on,
+                    report_url=row.report_url,
+                    is_national=row.is_national,
+                )
+                for row in rows
+            ]
+        )
+        using = router.db_for_write(Inspection)
+        for inspection in inspections:
+            post_save.send(
+                sender=Inspection, instance=inspection, created=True, update_fields=None, raw=False, using=using
+            )
+        for field_name in ("publication_types", "forces"):
+            field = Inspection._meta.get_field(field_name)
+            assert isinstance(field, ManyToManyField)
+            through: Any = field.remote_field.through
+            source, target = field.m2m_column_name(), field.m2m_reverse_name()
+            chosen = [getattr(row, "types" if field_name == "publication_types" else "forces") for row in rows]
+            through.objects.bulk_create(
+                [
+                    through(**{source: inspection.pk, target: item.pk})
+                    for inspection, items in zip(inspections, chosen, strict=True)
+                    for item in items
+                ]
+            )
+            for inspection, items in zip(inspections, chosen, strict=True):
+                if items:  # what `inspection.<field>.add(*items)` tells its receivers (the audit trail's m2m entry)
+                    m2m_changed.send(
+                        sender=through,
+                        instance=inspection,
+                        action="post_add",
+                        reverse=False,
+                        model=field.related_model,
+                        pk_set={item.pk for item in items},
+                        using=using,
+                    )
+        forces_of = {
+            inspection.pk: {force.pk for force in row.forces} for inspection, row in zip(inspections, rows, strict=True)
+        }
+        services.inspections_open_responses(inspections=inspections, forces_of=forces_of)
+        return inspections
 
     def _between_batches(self) -> None:
         """On SQLite, whose one write lock covers the whole database, the requests waiting for it go first."""
         if connection.vendor == "sqlite" and not connection.in_atomic_block:
             time.sleep(SQLITE_PAUSE_SECONDS)
 
-    def _write(self, row: ParsedRow) -> Inspection:
-        inspection = Inspection.objects.create(
-            title=row.title, published_on=row.published_on, report_url=row.report_url, is_national=row.is_national
-        )
-        inspection.publication_types.add(*row.types)
-        inspection.forces.add(*row.forces)
-        services.inspection_sync_responses(inspection=inspection)
-        return inspection
-
-    def _undo(self, result: ImportResult, *, failed_at: int, error: Exception) -> None:
+    def _undo(self, result: ImportResult, *, failed_at: tuple[int, int], error: Exception) -> None:
         """A batch failed: remove what the batches before it wrote, and say so."""
         kept: list[Inspection] = []
         for inspection in result.created:
@@ -256,7 +301,9 @@ class InspectionImporter:
             except (ProtectedError, DatabaseError):
                 kept.append(inspection)
         written = len(result.created)
-        message = f"this row could not be written ({type(error).__name__}: {error})."
+        first, last = failed_at
+        where = "this row" if first == last else f"the rows of lines {first} to {last}"
+        message = f"{where} could not be written ({type(error).__name__}: {error})."
         if written and not kept:
             message += f" The {written} inspection(s) written before it were removed again: nothing was imported."
         elif kept:
@@ -268,7 +315,7 @@ class InspectionImporter:
             )
         else:
             message += " Nothing was imported."
-        result.problems.append(RowProblem(failed_at, "-", message))
+        result.problems.append(RowProblem(first, "-", message))
         result.created = kept
 
 
@@ -292,11 +339,9 @@ def _differences(row: ParsedRow, recorded: Inspection) -> tuple[str, ...]:
     return tuple(differ)
 
 
-def import_csv_text(
-    text: str, *, dry_run: bool = False, batch_size: int = BATCH_SIZE, batch_seconds: float = BATCH_SECONDS
-) -> ImportResult:
+def import_csv_text(text: str, *, dry_run: bool = False, batch_size: int = BATCH_SIZE) -> ImportResult:
     importer = InspectionImporter()
     result = importer.read(io.StringIO(text, newline=""))
     if result.ok and not dry_run:
-        importer.save(result, batch_size=batch_size, batch_seconds=batch_seconds)
+        importer.save(result, batch_size=batch_size)
     return result

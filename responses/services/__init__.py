@@ -17,6 +17,7 @@ from responses.services.creation import (
     bodies_to_respond,
     findings_for_body,
     inspection_sync_responses,
+    inspections_open_responses,
     response_create,
     response_sync_findings,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "findings_for_body",
     "inspection_correct_published_on",
     "inspection_sync_responses",
+    "inspections_open_responses",
     "response_close_not_required",
     "response_create",
     "response_mark_ready",

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from django.db import transaction
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+
+from django.db import router, transaction
 from django.db.models import ProtectedError, Q
+from django.db.models.signals import post_save
 
 from inspections.models import Finding, Inspection, LocalPolicingBody
 from responses import deadlines
@@ -61,6 +65,42 @@ def inspection_sync_responses(*, inspection: Inspection) -> list[Response]:
     for response in existing.values():
         response_sync_status(response=response)
     return created
+
+
+@transaction.atomic
+def inspections_open_responses(
+    *, inspections: Sequence[Inspection], forces_of: Mapping[int, set[int]]
+) -> list[Response]:
+    """`inspection_sync_responses` for many inspections just recorded, none with findings or responses yet: their
+    responses in one INSERT. `forces_of` maps each inspection to the forces it concerns.
+
+    Each new response is announced (post_save) as its own save would announce it, so the audit trail records every
+    one with the same entry; inside `audit.context.collecting_entries()` those entries are written in bulk too."""
+    bodies_by_force: dict[int, list[LocalPolicingBody]] = defaultdict(list)
+    for body in LocalPolicingBody.objects.filter(active=True).order_by("name"):
+        bodies_by_force[body.force_id].append(body)
+    new: list[Response] = []
+    for inspection in inspections:
+        published = inspection.published_on
+        bodies = sorted(
+            (body for force_id in forces_of.get(inspection.pk, ()) for body in bodies_by_force.get(force_id, ())),
+            key=lambda body: body.name,
+        )
+        new.extend(
+            Response(
+                inspection=inspection,
+                body=body,
+                deadline=deadlines.form_deadline(published),
+                statutory_last_day=deadlines.statutory_last_day(published),
+                comments_due=deadlines.default_comments_due(published),
+            )
+            for body in bodies
+        )
+    Response.objects.bulk_create(new)
+    using = router.db_for_write(Response)
+    for response in new:
+        post_save.send(sender=Response, instance=response, created=True, update_fields=None, raw=False, using=using)
+    return new
 
 
 @transaction.atomic

@@ -41,53 +41,80 @@ def csv_of(count: int) -> str:
 @pytest.mark.django_db(transaction=True)
 def test_each_batch_is_committed_on_its_own(reference_data: None, monkeypatch: pytest.MonkeyPatch) -> None:
     committed: list[int] = []
-    write = importer.InspectionImporter._write
+    write = importer.InspectionImporter._write_bulk
 
-    def write_and_watch(self: Any, row: Any) -> Inspection:
-        inspection = write(self, row)
+    def write_and_watch(self: Any, rows: Any) -> list[Inspection]:
+        written = write(self, rows)
         # Runs when the outermost transaction commits: at the end of each batch, seeing what is committed so far.
         transaction.on_commit(lambda: committed.append(Inspection.objects.count()))
-        return inspection
+        return written
 
-    monkeypatch.setattr(importer.InspectionImporter, "_write", write_and_watch)
+    monkeypatch.setattr(importer.InspectionImporter, "_write_bulk", write_and_watch)
     result = import_csv_text(csv_of(5), batch_size=2)
     assert result.ok and len(result.created) == 5
-    assert sorted(set(committed)) == [2, 4, 5]  # three commits: rows 1–2, 3–4, 5
+    assert committed == [2, 4, 5]  # three commits: rows 1–2, 3–4, 5
 
 
-@pytest.mark.django_db(transaction=True)
-def test_a_batch_ends_early_when_it_has_taken_its_time(reference_data: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    committed: list[int] = []
-    write = importer.InspectionImporter._write
+@pytest.mark.django_db
+def test_a_batch_is_written_in_a_few_queries_whatever_its_size(
+    reference_data: None, django_assert_max_num_queries: Any
+) -> None:
+    """Bulk: the inspections, their types and forces, the responses and the audit entries each in one INSERT."""
+    text = csv_of(150)
+    with django_assert_max_num_queries(150 * 2 + 20):  # the m2m entries read each row's types and forces by name
+        result = import_csv_text(text)
+    assert len(result.created) == 150
+    assert Response.objects.count() == 150
 
-    def write_and_watch(self: Any, row: Any) -> Inspection:
-        inspection = write(self, row)
-        transaction.on_commit(lambda: committed.append(Inspection.objects.count()))
-        return inspection
 
-    monkeypatch.setattr(importer.InspectionImporter, "_write", write_and_watch)
-    result = import_csv_text(csv_of(3), batch_seconds=0)  # no time at all: one row a batch
-    assert len(result.created) == 3
-    assert sorted(set(committed)) == [1, 2, 3]
+@pytest.mark.django_db
+def test_a_bulk_batch_keeps_the_audit_trail_of_one_at_a_time(reference_data: None) -> None:
+    from audit.models import AuditEntry
+
+    import_csv_text(csv_of(2))
+    inspection = Inspection.objects.get(title="Batch report 1")
+    response = Response.objects.get(inspection=inspection)
+    bulk = {
+        (e.content_type.model, e.action, tuple(sorted(e.changes_dict)), e.body_id, e.response_id)
+        for e in AuditEntry.objects.filter(object_id__in=[inspection.pk, response.pk])
+        if e.content_type.model in ("inspection", "response")
+        and e.object_id == (inspection.pk if e.content_type.model == "inspection" else response.pk)
+    }
+    # The same row written the single way: through the models' own saves and m2m adds.
+    single = Inspection.objects.create(
+        title="Single report", published_on=inspection.published_on, report_url=inspection.report_url
+    )
+    single.publication_types.add(*inspection.publication_types.all())
+    single.forces.add(*inspection.forces.all())
+    (opened,) = services.inspection_sync_responses(inspection=single)
+    expected = {
+        (e.content_type.model, e.action, tuple(sorted(e.changes_dict)), e.body_id, e.response_id)
+        for e in AuditEntry.objects.filter(object_id__in=[single.pk, opened.pk])
+        if e.content_type.model in ("inspection", "response")
+        and e.object_id == (single.pk if e.content_type.model == "inspection" else opened.pk)
+    }
+    normalise = {(m, a, c, b, r is not None) for m, a, c, b, r in bulk}
+    assert normalise == {(m, a, c, b, r is not None) for m, a, c, b, r in expected}
+    assert len(bulk) == 4  # the inspection, its types, its forces, the response
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_batch_that_fails_removes_the_earlier_batches_and_says_so(
     reference_data: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write = importer.InspectionImporter._write
+    write = importer.InspectionImporter._write_bulk
 
-    def fail_on_the_fourth_row(self: Any, row: Any) -> Inspection:
-        if row.title == "Batch report 3":
+    def fail_on_the_fourth_row(self: Any, rows: Any) -> list[Inspection]:
+        if any(row.title == "Batch report 3" for row in rows):
             raise DatabaseError("disk I/O error")
-        return write(self, row)
+        return write(self, rows)
 
-    monkeypatch.setattr(importer.InspectionImporter, "_write", fail_on_the_fourth_row)
+    monkeypatch.setattr(importer.InspectionImporter, "_write_bulk", fail_on_the_fourth_row)
     result = import_csv_text(csv_of(5), batch_size=2)
     assert not result.ok
     assert result.created == []
     assert [str(p) for p in result.problems] == [
-        "line 5, column -: this row could not be written (DatabaseError: disk I/O error). "
+        "line 4, column -: the rows of lines 4 to 5 could not be written (DatabaseError: disk I/O error). "
         "The 2 inspection(s) written before it were removed again: nothing was imported."
     ]
     assert not Inspection.objects.exists()
@@ -98,7 +125,7 @@ def test_a_batch_that_fails_removes_the_earlier_batches_and_says_so(
 def test_a_response_worked_on_meanwhile_is_not_thrown_away_and_the_problem_names_it(
     reference_data: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    write = importer.InspectionImporter._write
+    write = importer.InspectionImporter._write_bulk
     batches = 0
 
     def an_officer_starts_on_a_response(self: Any) -> None:
@@ -108,16 +135,17 @@ def test_a_response_worked_on_meanwhile_is_not_thrown_away_and_the_problem_names
             opened = Response.objects.get(inspection__title="Batch report 0")
             services.response_update_comments(response=opened, body_comments="Started on it.")
 
-    def fail_on_the_fifth_row(self: Any, row: Any) -> Inspection:
-        if row.title == "Batch report 4":
+    def fail_on_the_fifth_row(self: Any, rows: Any) -> list[Inspection]:
+        if any(row.title == "Batch report 4" for row in rows):
             raise DatabaseError("disk I/O error")
-        return write(self, row)
+        return write(self, rows)
 
     monkeypatch.setattr(importer.InspectionImporter, "_between_batches", an_officer_starts_on_a_response)
-    monkeypatch.setattr(importer.InspectionImporter, "_write", fail_on_the_fifth_row)
+    monkeypatch.setattr(importer.InspectionImporter, "_write_bulk", fail_on_the_fifth_row)
     result = import_csv_text(csv_of(5), batch_size=2)
     assert [i.title for i in result.created] == ["Batch report 0"]
     (problem,) = result.problems
+    assert problem.message.startswith("this row could not be written (DatabaseError: disk I/O error).")
     assert "Of the 4 inspection(s) written before it, 1 could not be removed again because they are in use" in (
         problem.message
     )
@@ -131,7 +159,7 @@ def test_the_command_reports_the_undone_import(
     reference_data: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(
-        importer.InspectionImporter, "_write", lambda self, row: (_ for _ in ()).throw(DatabaseError("locked"))
+        importer.InspectionImporter, "_write_bulk", lambda self, rows: (_ for _ in ()).throw(DatabaseError("locked"))
     )
     path = tmp_path / "inspections.csv"
     path.write_text(csv_of(3), encoding="utf-8")
