@@ -34,6 +34,9 @@ INSTALLED_APPS = [
     "audit",  # before "auditlog": its refusing `auditlogflush` must shadow django-auditlog's
     "auditlog",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_q",
     "pgtrigger",
     "accounts",
@@ -57,6 +60,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): has this session passed a second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -66,6 +70,7 @@ MIDDLEWARE = [
     "config.middleware.PrivateNoStoreMiddleware",  # inside the one above: it reads the session for each response
     "config.middleware.AuditlogMiddleware",  # django-auditlog's, with the client's address as axes reads it
     "axes.middleware.AxesMiddleware",
+    "accounts.two_factor.TwoFactorMiddleware",  # after OTPMiddleware: the code page before any other (docs/sign-in.md)
     "config.middleware.DatabaseUnavailableMiddleware",  # last: the first to see a view's exception
 ]
 
@@ -123,6 +128,7 @@ AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "accounts.sso.SsoBackend",  # OpenID Connect sign-in; answers only the SSO callback, and only when configured
 ]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
@@ -206,6 +212,28 @@ FORWARDED_ALLOW_IPS = env_networks("FORWARDED_ALLOW_IPS", "127.0.0.1")
 AXES_CLIENT_IP_CALLABLE = "config.client_ip.client_ip_address"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_VERBOSE = False
+
+# --- Two-factor sign-in (django-otp) and single sign-on (OpenID Connect), docs/sign-in.md ----------
+# After a password, admins, approvers and superusers must enter a code from an authenticator app (and are sent to set
+# one up); others may choose to. Off only for development and the test suite (`check --deploy` warns: accounts.W001).
+TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", True)
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Section 55 Tracker")
+# Single sign-on is on when a client id, its secret and the provider (its issuer, or every endpoint) are set.
+SSO_PROVIDER_NAME = env_str("SSO_PROVIDER_NAME", "Microsoft")
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
+# Read from the issuer's /.well-known/openid-configuration when not set.
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
+OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
+OIDC_CREATE_USER = False  # accounts.sso decides who may join, and as what
 
 # --- Audit trail (django-auditlog, stored in our own append-only model) -----------------------
 AUDITLOG_LOGENTRY_MODEL = "audit.AuditEntry"

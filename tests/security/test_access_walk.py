@@ -332,6 +332,23 @@ WALK: list[Step] = [
     Step("set-password link, spent or forged", _fixed("password_reset_confirm", "MQ", "0-forged"), EVERYONE_200),
     Step("password saved page", _fixed("password_reset_complete"), EVERYONE_200),
     Step("health check", _fixed("healthz"), EVERYONE_200),
+    # --- single sign-on (off: not configured here) and two-factor sign-in (each visitor has no device) -------------
+    Step("single sign-on start, not configured", _fixed("sso_start"), (404,) * 6),
+    Step("single sign-on callback, not configured", _fixed("sso_callback"), (404,) * 6),
+    Step("two-factor page", _fixed("two_factor"), SIGNED_IN_200),
+    Step("two-factor set-up page", _fixed("two_factor_setup"), SIGNED_IN_200),
+    Step("two-factor code page, no device: on to the dashboard", _fixed("two_factor_verify"), OWN_POST),
+    Step("recovery codes page, no device", _fixed("two_factor_recovery_codes"), OWN_POST),
+    Step("remove two-factor page, no device", _fixed("two_factor_remove"), OWN_POST),
+    Step(
+        "POST a wrong code to set up two-factor",
+        _fixed("two_factor_setup"),
+        SIGNED_IN_200,
+        "POST",
+        lambda w: {"code": "000000"},
+    ),
+    Step("POST removing two-factor, no device", _fixed("two_factor_remove"), OWN_POST, "POST", lambda w: {}),
+    Step("POST new recovery codes, no device", _fixed("two_factor_recovery_codes"), OWN_POST, "POST", lambda w: {}),
     # --- the admin ------------------------------------------------------------------------------------------------
     Step("admin index", _admin("index"), STAFF_ADMIN_200),
     Step("admin: responses", _admin("responses_response_changelist"), STAFF_ADMIN_200),
