@@ -10,6 +10,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from accounts.models import User
+from core.dates import long_date
+from core.forms import GovukDateField
 from responses.models import Progress, Response
 
 CONFLICT_MESSAGE = (
@@ -17,7 +19,6 @@ CONFLICT_MESSAGE = (
     "Your text is below: check it against the current response and save again."
 )
 
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d")
 TEXT_MAX = 50_000  # a generous cap on one block of prose
 
 
@@ -63,9 +64,7 @@ class VersionedForm(forms.Form):
 
 
 class CommentsForm(VersionedForm):
-    cc_invited_on = forms.DateField(
-        label="Date the chief constable was invited to comment", required=False, widget=DATE_WIDGET
-    )
+    cc_invited_on = GovukDateField(label="Date the chief constable was invited to comment", required=False)
     cc_comments = forms.CharField(
         label="Chief constable's response to the report",
         required=False,
@@ -73,9 +72,7 @@ class CommentsForm(VersionedForm):
         widget=_textarea(12),
         help_text="Paste the chief constable's comments as received. Leave a blank line between paragraphs.",
     )
-    cc_comments_received_on = forms.DateField(
-        label="Date the comments were received", required=False, widget=DATE_WIDGET
-    )
+    cc_comments_received_on = GovukDateField(label="Date the comments were received", required=False)
     cc_comments_not_received = forms.BooleanField(
         label="The chief constable's comments were not received by the date set", required=False
     )
@@ -110,22 +107,28 @@ class ProgressForm(forms.Form):
 
 
 class CommentsDueForm(VersionedForm):
-    comments_due = forms.DateField(
+    comments_due = GovukDateField(
         label="Chief constable's comments due",
+        what="The date the chief constable's comments are due",
         required=False,
-        widget=DATE_WIDGET,
         help_text="s55(4): the date by which you have asked for the chief constable's comments. "
         "It must be before the statutory last day.",
     )
 
 
 class DeadlineForm(VersionedForm):
-    deadline = forms.DateField(label="Section 55 response deadline", widget=DATE_WIDGET)
+    deadline = GovukDateField(label="Section 55 response deadline", what="The deadline")
     reason = forms.CharField(
         label="Why are you changing the deadline?",
         max_length=2000,
         widget=_textarea(3),
         help_text="This is recorded in the audit trail.",
+    )
+    after_statutory_confirmed = forms.BooleanField(
+        label="I confirm this deadline is after the statutory last day",
+        required=False,
+        help_text="The law does not move: the response must still be published by the statutory last day, and "
+        "reminders still aim at it.",
     )
     service_field_names = {"deadline_override_reason": "reason"}
 
@@ -134,6 +137,22 @@ class DeadlineForm(VersionedForm):
         if not reason:
             raise ValidationError("Say why the deadline is being changed.")
         return reason
+
+    @property
+    def asks_confirmation(self) -> bool:
+        """Show the confirmation box: the response has a statutory last day (before 2 May 2017 none)."""
+        return self.response.statutory_last_day is not None
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        deadline, last_day = data.get("deadline"), self.response.statutory_last_day
+        if deadline and last_day and deadline > last_day and not data.get("after_statutory_confirmed"):
+            self.add_error(
+                "after_statutory_confirmed",
+                f"{long_date(deadline)} is after the statutory last day, {long_date(last_day)}: tick the box to "
+                "confirm this deadline, or choose an earlier one.",
+            )
+        return data
 
 
 class RestoreDeadlineForm(VersionedForm):
@@ -162,7 +181,7 @@ class OwnerForm(VersionedForm):
 
 
 class TickForm(VersionedForm):
-    done_on = forms.DateField(label="Date done", widget=DATE_WIDGET)
+    done_on = GovukDateField(label="Date done", what="The date the step was done")
     evidence_url = forms.URLField(
         label="Web address (URL)",
         required=False,
@@ -210,7 +229,7 @@ class ReadyForm(VersionedForm):
 
 
 class PublishForm(VersionedForm):
-    published_on = forms.DateField(label="Date published", widget=DATE_WIDGET)
+    published_on = GovukDateField(label="Date published", what="Date of publication")
     published_url = forms.URLField(
         label="Web address of the response on your website (optional)",
         required=False,

@@ -97,7 +97,9 @@ def test_the_publication_page_is_read_into_the_form_every_field_filled_in(editor
         "pdf_url": site.url_for("/wp-content/uploads/derbyshire-jtai-2022.pdf"),
     }
     html = page.content.decode()
-    assert 'value="21 October 2022"' in html
+    assert 'name="published_on-day" type="text" inputmode="numeric" value="21"' in html
+    assert 'name="published_on-month" type="text" inputmode="numeric" value="10"' in html
+    assert 'name="published_on-year" type="text" inputmode="numeric" value="2022"' in html
     assert "Check what was read" in html
     assert not Inspection.objects.exists()
 

@@ -129,7 +129,12 @@ def test_timeline_reads_who_did_what_when_from_the_audit_trail(response: Respons
     response.refresh_from_db()
     client.post(
         reverse("response_edit_deadline", args=[response.pk]),
-        {"version": response.version, "deadline": "2024-11-29", "reason": "Agreed with HMICFRS"},
+        {
+            "version": response.version,
+            "deadline": "2024-11-29",
+            "after_statutory_confirmed": "on",
+            "reason": "Agreed with HMICFRS",
+        },
     )
     html = page(editor, response)
     timeline = html[html.index('id="timeline"') :]

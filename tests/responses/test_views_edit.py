@@ -85,12 +85,15 @@ def test_saving_unchanged_comments_says_nothing_changed(client: Client, response
 
 
 def test_bad_comment_dates_show_an_error_summary_and_keep_the_text(client: Client, response: Response) -> None:
-    data = comments_data(response, cc_comments_received_on="2024-09-01", cc_invited_on="31/02/2024")
+    data = comments_data(response, cc_comments_received_on="2024-09-01")
+    del data["cc_invited_on"]
+    data |= {"cc_invited_on-day": "31", "cc_invited_on-month": "2", "cc_invited_on-year": "2024"}
     result = client.post(reverse("response_edit_comments", args=[response.pk]), data)
     html = result.content.decode()
     assert result.status_code == 200
     assert "govuk-error-summary" in html
-    assert '<a href="#id_cc_invited_on">Enter a valid date.</a>' in html
+    link = '<a href="#id_cc_invited_on-day">Date the chief constable was invited to comment must be a real date</a>'
+    assert link in html
     assert "The chief constable welcomes the report." in html
     assert "<title>Error: " in html
     assert fresh(response).cc_comments == ""
@@ -157,7 +160,7 @@ def test_comments_due_must_fall_before_the_statutory_last_day(client: Client, re
     url = reverse("response_edit_comments_due", args=[response.pk])
     html = client.post(url, {"version": response.version, "comments_due": "2024-11-18"}).content.decode()
     assert "must be due before the statutory last day (18 November 2024)" in html
-    assert 'value="2024-11-18"' in html
+    assert 'name="comments_due-day" type="text" inputmode="numeric" value="18"' in html
     result = client.post(url, {"version": response.version, "comments_due": "2024-10-25"}, follow=True)
     assert follow_messages(result) == ["Chief constable's comments now due on 25 October 2024."]
     assert fresh(response).comments_due == dt.date(2024, 10, 25)
@@ -169,7 +172,14 @@ def test_overriding_the_deadline_needs_a_reason_which_the_audit_keeps(client: Cl
     assert "govuk-error-summary" in html and 'href="#id_reason"' in html
     assert fresh(response).deadline == dt.date(2024, 11, 19)
     result = client.post(
-        url, {"version": response.version, "deadline": "2024-11-29", "reason": "Agreed with HMICFRS"}, follow=True
+        url,
+        {
+            "version": response.version,
+            "deadline": "2024-11-29",
+            "after_statutory_confirmed": "on",
+            "reason": "Agreed with HMICFRS",
+        },
+        follow=True,
     )
     assert follow_messages(result) == ["Section 55 response deadline changed to 29 November 2024."]
     saved = fresh(response)
@@ -181,7 +191,7 @@ def test_overriding_the_deadline_needs_a_reason_which_the_audit_keeps(client: Cl
 def test_restoring_the_form_deadline(client: Client, response: Response) -> None:
     client.post(
         reverse("response_edit_deadline", args=[response.pk]),
-        {"version": response.version, "deadline": "2024-11-29", "reason": "Agreed"},
+        {"version": response.version, "deadline": "2024-11-29", "after_statutory_confirmed": "on", "reason": "Agreed"},
     )
     version = fresh(response).version
     url = reverse("response_restore_deadline", args=[response.pk])
