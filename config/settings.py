@@ -312,6 +312,10 @@ INTAKE_MAX_PAGE_BYTES = env_int("INTAKE_MAX_PAGE_BYTES", 5_000_000)
 # A report's PDF uploaded to read its findings from.
 INTAKE_MAX_REPORT_BYTES = env_int("INTAKE_MAX_REPORT_BYTES", 30_000_000)
 
+# --- The office's own administration (docs/office.md) ------------------------------------------
+# An invitation to join a body's staff works once, within this many days of being sent.
+OFFICE_INVITATION_DAYS = env_int("OFFICE_INVITATION_DAYS", 7)
+
 # --- The domain's own knobs --------------------------------------------------------------------
 # s55(4): the body sets the date by which the chief constable's comments are due.
 S55_COMMENTS_DUE_DAYS = env_int("S55_COMMENTS_DUE_DAYS", 28)

@@ -42,6 +42,13 @@ def resend_copy(row: OutboxEmail) -> OutboxEmail:
         subject=row.subject,
         step_id=row.step_id,
         resend_of=row,
+        # A prepared message (an invitation, a letter) is sent again as it was stored, to the same body's outbox.
+        body_id=row.body_id,
+        prepared_text=row.prepared_text,
+        prepared_html=row.prepared_html,
+        attachment_name=row.attachment_name,
+        attachment_type=row.attachment_type,
+        attachment=row.attachment,
     )
     # A digest is rendered from its parts: the copy lists the same reminders.
     for part in row.parts.all():
