@@ -28,6 +28,10 @@ class NewFinding:
     kind: str
     number: int
     text: str
+    addressee: str = ""
+    addressee_other: str = ""
+    timescale: str = ""
+    due_on: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +67,17 @@ def inspection_add_findings(
     """Add findings and grades to an inspection in the order given (grades after any it has), and give each of its
     responses an explanation row for the new findings."""
     created = [
-        Finding.objects.create(inspection=inspection, kind=f.kind, number=f.number, text=f.text) for f in findings
+        Finding.objects.create(
+            inspection=inspection,
+            kind=f.kind,
+            number=f.number,
+            text=f.text,
+            addressee=f.addressee,
+            addressee_other=f.addressee_other,
+            timescale=f.timescale,
+            due_on=f.due_on,
+        )
+        for f in findings
     ]
     start = (Grade.objects.filter(inspection=inspection).aggregate(last=Max("order"))["last"] or 0) + 1
     graded = [

@@ -16,11 +16,20 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
-from core.dates import long_date
-from core.forms import GovukDateField
-from inspections.models import Finding, FindingKind, Force, Grade, GradeValue, Inspection, PublicationType
+from core.dates import long_date, parse_day
+from inspections.models import (
+    Addressee,
+    Finding,
+    FindingKind,
+    Force,
+    Grade,
+    GradeValue,
+    Inspection,
+    PublicationType,
+)
 from intake import tenancy
 from intake.forms import ALL_FORCES, InspectionRowForm, split_names
+from intake.timescales import timescale_due_on
 
 
 def names(objects: Iterable[Force] | Iterable[PublicationType]) -> dict[str, Any]:
@@ -63,11 +72,9 @@ class InspectionAddForm(InspectionRowForm):
         self.initial.update(initial or {})
         self.fields["title"].label = "Title"
         self.fields["title"].help_text = ""
-        # Day, month and year boxes (GOV.UK), where the CSV importer reads the one cell as people type it.
-        self.fields["published_on"] = GovukDateField(
-            label="Publication date", what="Date of publication", day_of="publication"
-        )
-        self.fields["published_on"].help_text = "The day the inspectorate published it."
+        self.fields["published_on"].label = "Publication date"
+        self.fields["published_on"].help_text = "The day the inspectorate published it, e.g. 21 October 2022."
+        self.fields["published_on"].widget = forms.TextInput(attrs={"class": "govuk-input--width-20"})
         self.fields["publication_types"].label = "Publication types"
         self.fields["publication_types"].help_text = "Separate several with ; (semicolon), e.g. PEEL; Thematic."
         self.fields["forces"].label = "Police forces"
@@ -143,12 +150,52 @@ class ReportForm(forms.Form):
 CHOOSE = [("", "Choose")]
 
 
+class DueDayField(forms.DateField):
+    """A finding's due date as people type it (`core.dates.parse_day`)."""
+
+    def to_python(self, value: Any) -> Any:
+        if value in self.empty_values:
+            return None
+        return parse_day(str(value), day_of="the due date")
+
+
 class FindingRowForm(forms.Form):
     kind = forms.ChoiceField(label="Kind", choices=CHOOSE + FindingKind.choices)
     number = forms.IntegerField(
         label="Number", min_value=1, max_value=999, required=False, help_text="Left empty: the next of its kind."
     )
     text = forms.CharField(label="Text", widget=forms.Textarea(attrs={"rows": 4}))
+    addressee = forms.ChoiceField(
+        label="Addressed to",
+        choices=[("", "Not stated"), *Addressee.choices],
+        required=False,
+        help_text="Whom the report asks to act, as its sentence names them.",
+    )
+    addressee_other = forms.CharField(
+        label="Addressed to (when Other)", max_length=200, required=False, help_text="e.g. the Mayor's office."
+    )
+    timescale = forms.CharField(
+        label="Timescale",
+        max_length=200,
+        required=False,
+        help_text="As the report words it, e.g. By 31 March 2025, or within six months.",
+    )
+    due_on = DueDayField(
+        label="Due by",
+        required=False,
+        help_text="The timescale as a date, e.g. 31 March 2025. Left empty, it is worked out from the timescale "
+        "where that gives a date.",
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        if cleaned.get("addressee") == Addressee.OTHER and not (cleaned.get("addressee_other") or "").strip():
+            self.add_error("addressee_other", "Say whom the finding is addressed to, or choose another addressee.")
+        elif cleaned.get("addressee") != Addressee.OTHER:
+            cleaned["addressee_other"] = ""
+        return cleaned
 
 
 class GradeRowForm(forms.Form):
@@ -208,6 +255,10 @@ class BaseFindingFormSet(_RowsFormSet):
                 kind = form.cleaned_data["kind"]
                 form.cleaned_data["number"] = max(used[kind], default=0) + 1
                 used[kind].add(form.cleaned_data["number"])
+            if form.cleaned_data.get("due_on") is None and form.cleaned_data.get("timescale"):
+                form.cleaned_data["due_on"] = timescale_due_on(
+                    form.cleaned_data["timescale"], published_on=self.inspection.published_on
+                )
 
 
 class BaseGradeFormSet(_RowsFormSet):

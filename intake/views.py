@@ -22,12 +22,14 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
+from core.dates import long_date
 from inspections.models import FindingKind, Force, Inspection
 from intake import services, tenancy
 from intake.admin import responses_message
 from intake.publication_page import PageUnreadable, check_address, read_publication_page
 from intake.report_text import ReportFindings, ReportUnreadable, read_pdf, read_report
 from intake.staff_forms import AddressForm, FindingFormSet, GradeFormSet, InspectionAddForm, ReportForm
+from intake.timescales import addressee_choice, timescale_due_on
 from responses.models import Response
 
 
@@ -148,10 +150,7 @@ def inspection_findings(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             except ReportUnreadable as unreadable:
                 report_form.add_error("report_pdf", str(unreadable))
             else:
-                findings = FindingFormSet(
-                    prefix="findings",
-                    initial=[{"kind": f.kind, "number": f.number, "text": f.text} for f in found.findings],
-                )
+                findings = FindingFormSet(prefix="findings", initial=finding_rows(found, inspection))
                 grades = GradeFormSet(
                     prefix="grades",
                     initial=[
@@ -166,7 +165,15 @@ def inspection_findings(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
         findings.inspection = grades.inspection = inspection
         if findings.is_valid() and grades.is_valid():
             new_findings = [
-                services.NewFinding(kind=d["kind"], number=d["number"], text=d["text"].strip())
+                services.NewFinding(
+                    kind=d["kind"],
+                    number=d["number"],
+                    text=d["text"].strip(),
+                    addressee=d.get("addressee") or "",
+                    addressee_other=(d.get("addressee_other") or "").strip(),
+                    timescale=(d.get("timescale") or "").strip(),
+                    due_on=d.get("due_on"),
+                )
                 for d in (form.cleaned_data for form in findings.kept())
             ]
             new_grades = [
@@ -195,6 +202,28 @@ def inspection_findings(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
             "recorded_grades": inspection.grades.select_related("force"),
         },
     )
+
+
+def finding_rows(found: ReportFindings, inspection: Inspection) -> list[dict[str, Any]]:
+    """The findings read from a report as the preview's rows: the addressee's words mapped to a choice, the
+    timescale to a date (`intake.timescales`)."""
+    force_names = [force.name for force in inspection.forces.all()]
+    rows = []
+    for f in found.findings:
+        addressee, other = addressee_choice(f.addressee, force_names=force_names)
+        due_on = timescale_due_on(f.timescale, published_on=inspection.published_on) if f.timescale else None
+        rows.append(
+            {
+                "kind": f.kind,
+                "number": f.number,
+                "text": f.text,
+                "addressee": addressee,
+                "addressee_other": other,
+                "timescale": f.timescale[:200],
+                "due_on": long_date(due_on) if due_on else "",
+            }
+        )
+    return rows
 
 
 def _found_summary(found: ReportFindings) -> str:
