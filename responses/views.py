@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.http import AuthenticatedHttpRequest
 from audit.selectors import may_read_audit_trail
+from inspections.models import FindingKind
 from responses import selectors, services
 from responses.docx import response_docx
 from responses.filters import HIDE, SHOW, ResponseFilter
@@ -540,7 +541,41 @@ def response_publish(request: AuthenticatedHttpRequest, response: Response) -> H
         )
         return redirect(f"{response.get_absolute_url()}#publishing")
     doc = selectors.response_document(response)
-    return _form_page(request, "responses/publish.html", response, form, doc=doc)
+    return _form_page(
+        request, "responses/publish.html", response, form, doc=doc, problem_links=_problem_links(response, form)
+    )
+
+
+def _problem_links(response: Response, form: VersionedForm) -> list[tuple[str, str]]:
+    """The publish page's refusals for the error summary, each linking the place to put it right: the explanation
+    of the first unexplained recommendation, the chief constable's comments, the body's comments. Other refusals
+    (a missing sign-off, a conflict) are listed as they are."""
+    refused = [str(text) for text in form.non_field_errors()]
+    if not refused:
+        return []
+    problems = set(publication_problems(response))
+    comments = reverse("response_edit_comments", args=[response.pk])
+    links: list[tuple[str, str]] = []
+    for text in refused:
+        href = ""
+        if text in problems and text.startswith("Every recommendation"):
+            first = next(
+                (
+                    fr
+                    for fr in response.finding_responses.filter(finding__kind=FindingKind.RECOMMENDATION).order_by(
+                        "finding__number"
+                    )
+                    if not fr.explanation.strip()
+                ),
+                None,
+            )
+            href = reverse("finding_edit", args=[response.pk, first.pk]) + "#id_explanation" if first else ""
+        elif text in problems and "chief constable's comments" in text:
+            href = f"{comments}#id_cc_comments"
+        elif text in problems and "own comments" in text:
+            href = f"{comments}#id_body_comments"
+        links.append((text, href))
+    return links
 
 
 @response_view(("GET", "POST"), edit=True)
