@@ -319,6 +319,22 @@ OFFICE_INVITATION_DAYS = env_int("OFFICE_INVITATION_DAYS", 7)
 # --- The domain's own knobs --------------------------------------------------------------------
 # s55(4): the body sets the date by which the chief constable's comments are due.
 S55_COMMENTS_DUE_DAYS = env_int("S55_COMMENTS_DUE_DAYS", 28)
+# s55(6): the covering letters' addressee blocks (lines separated by "|" in the environment), and where the office
+# may email a letter with the response's PDF attached; an empty address means that copy is not emailed from here
+# (docs/published-record.md).
+S55_LETTER_ADDRESSEES = {
+    "hmicfrs": env_str(
+        "S55_LETTER_HMICFRS",
+        "His Majesty's Chief Inspector of Constabulary|HMICFRS|Ground Floor, 185 Dyke Road|Brighton|BN3 1TL",
+    ).split("|"),
+    "home_secretary": env_str(
+        "S55_LETTER_HOME_SECRETARY", "The Home Secretary|Home Office|2 Marsham Street|London|SW1P 4DF"
+    ).split("|"),
+}
+S55_COPY_TO = {
+    "hmicfrs": env_str("S55_COPY_TO_HMICFRS", ""),
+    "home_secretary": env_str("S55_COPY_TO_HOME_SECRETARY", ""),
+}
 # The reminder sweep runs this often (minutes); reminders are planned per day, so hourly is plenty.
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 15)
 REMINDER_POLICY = {

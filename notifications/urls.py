@@ -1,6 +1,6 @@
 from django.urls import path
 
-from notifications import views
+from notifications import letters, views
 
 urlpatterns = [
     path("calendar/", views.calendar_settings, name="calendar_settings"),
@@ -10,4 +10,5 @@ urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar_feed"),
     path("reminders/digest/", views.digest_set, name="digest_set"),
     path("reminders/digest/off/<str:token>/", views.digest_opt_out, name="digest_opt_out"),
+    path("responses/<int:pk>/letters/<int:letter_pk>/send/", letters.letter_send, name="letter_send"),
 ]

@@ -4,8 +4,9 @@ the staff's draft.
 Rendered from a `snapshot.PublicDocument`, the same data as the public page (templates/published/document.html)
 and in the same order, which follows the reference response: the inspection's facts, key findings, grades,
 findings with the body's explanations, the chief constable's comments, the body's comments and its response to
-them, and the office-use steps that were done. A draft says "DRAFT — not published" in its header, its footer and
-its first heading. The same document gives the same bytes: the package's dates are the version's, not the clock's.
+them, the office-use steps that were done, and the signatory who approved it. A draft says "DRAFT — not published"
+in its header, its footer and its first heading. The same document gives the same bytes: the package's dates are the
+version's, not the clock's.
 """
 
 from __future__ import annotations
@@ -149,6 +150,11 @@ def response_docx(document: PublicDocument, *, public_url: str = "", moment: dt.
     elif document.published_on:
         closing = f"Published on {document.published_on.strftime(DATE_FORMAT)}"
         doc.add_paragraph(f"{closing}{f' at {public_url}' if public_url else ''}.")
+    if document.signatory_name and document.approved_on:
+        # The document ends with who signed it off.
+        doc.add_paragraph(f"Approved for publication on {document.approved_on.strftime(DATE_FORMAT)} by")
+        doc.add_paragraph().add_run(document.signatory_name).bold = True
+        doc.add_paragraph(document.signatory_title)
 
     buffer = io.BytesIO()
     doc.save(buffer)

@@ -206,6 +206,20 @@ class Response(AuditScoped):
         related_name="covers",
         help_text="Where this report repeats another's findings, the response that already answers them.",
     )
+    # Sign-off (responses/services/approval.py): "approved for publication by <signatory> on <date>", recorded by a
+    # user who may approve. `approved_text_hash` is the text it approved (snapshot.text_hash): any later change to the
+    # text clears the approval, and publishing (or a correction) needs one that matches the text.
+    approved_signatory = models.ForeignKey(
+        "inspections.Signatory", on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    approved_signatory_name = models.CharField(max_length=120, blank=True, editable=False)
+    approved_signatory_title = models.CharField(max_length=160, blank=True, editable=False)
+    approved_on = models.DateField("approved for publication on", null=True, blank=True, editable=False)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True, editable=False)
+    approved_text_hash = models.CharField(max_length=64, blank=True, editable=False)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -377,6 +391,10 @@ class ChecklistItem(AuditScoped):
     evidence_url = models.URLField(max_length=500, blank=True)
     evidence_reference = models.CharField(max_length=200, blank=True, help_text="e.g. the portal reference.")
     note = models.TextField(blank=True)
+    # The s55(6) covering letter that went with this step (the HMICFRS portal, the copy to the Home Secretary).
+    letter = models.ForeignKey(
+        "responses.CoveringLetter", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -460,6 +478,62 @@ class PublishedVersion(AuditScoped):
     @property
     def is_correction(self) -> bool:
         return self.number > 1
+
+
+class LetterRecipient(models.TextChoices):
+    """Who a s55(6) copy goes to; the keys of settings.S55_LETTER_ADDRESSEES and settings.S55_COPY_TO."""
+
+    HMICFRS = "hmicfrs", "HMICFRS"
+    HOME_SECRETARY = "home_secretary", "The Home Secretary"
+
+
+#: The office-use step each copy is evidence for.
+LETTER_STEPS = {
+    LetterRecipient.HMICFRS: "submitted_to_portal",
+    LetterRecipient.HOME_SECRETARY: "copied_to_home_secretary",
+}
+
+
+class CoveringLetter(AuditScoped):
+    """A s55(6) covering letter as it was made (responses/letters.py): its Word document and PDF kept as they went,
+    so the office-use step it is evidence for links the very letter. Never changed: a new letter is a new row."""
+
+    response = models.ForeignKey(Response, on_delete=models.PROTECT, related_name="letters")
+    recipient = models.CharField(max_length=20, choices=LetterRecipient.choices)
+    letter_date = models.DateField()
+    version_number = models.PositiveIntegerField(help_text="The published version the letter sends.")
+    signatory_name = models.CharField(max_length=120)
+    signatory_title = models.CharField(max_length=160)
+    docx = models.BinaryField()
+    pdf = models.BinaryField()
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # Queued to be emailed (notifications/letters.py): to whom and when. The outbox keeps the delivery.
+    emailed_to = models.EmailField(blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["response", "-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__in=LetterRecipient.values), name="covering_letter_recipient_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Letter to {self.get_recipient_display()} of {self.letter_date.isoformat()}"
+
+    def audit_scope(self) -> tuple[int | None, int | None]:
+        return self.response.body_id, self.response_id
+
+    @property
+    def step_key(self) -> str:
+        return LETTER_STEPS[LetterRecipient(self.recipient)]
+
+    def file_name(self, extension: str) -> str:
+        return f"{self.response.slug or f'response-{self.response_id}'}-letter-to-{self.recipient}.{extension}"
 
 
 class StatusTally(models.Model):

@@ -9,7 +9,8 @@ for the renderers. `content_parts` names each part, so a working text can be com
 The office-use steps are not part of it: they record what the office did with the response after it went public
 (ticked on the day each was done), so the current version shows the steps done, from the checklist.
 
-The format is versioned (`FORMAT`): a reader of a later format must still read every earlier one.
+The format is versioned (`FORMAT`): a reader of a later format must still read every earlier one. Format 2 adds
+`signatory`: who approved the text for publication, and on which day (None in format 1, and while unapproved).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ if TYPE_CHECKING:
     from inspections.models import Grade
     from responses.selectors import ResponseDocument
 
-FORMAT = 1
+FORMAT = 2
 
 #: The kinds of finding, in the order the document lists them: (content key, heading, sentence when there are none).
 FINDING_SECTIONS = (
@@ -84,7 +85,27 @@ def content_of(document: ResponseDocument) -> dict[str, Any]:
         "body_comments": response.body_comments.strip(),
         "response_to_cc": response.response_to_cc.strip(),
         "published_on": _date(response.published_on),
+        "signatory": _signatory(response),
     }
+
+
+def _signatory(response: Any) -> dict[str, str] | None:
+    if not response.approved_on:
+        return None
+    return {
+        "name": response.approved_signatory_name,
+        "title": response.approved_signatory_title,
+        "approved_on": response.approved_on.isoformat(),
+    }
+
+
+#: The parts of the content that are not its text: an approval approves the rest, whatever these say.
+NOT_TEXT = ("published_on", "signatory")
+
+
+def text_hash(content: dict[str, Any]) -> str:
+    """The hash of what an approval approves: the content without its publication date and its signatory."""
+    return content_hash({key: value for key, value in content.items() if key not in NOT_TEXT})
 
 
 def content_hash(content: dict[str, Any]) -> str:
@@ -154,6 +175,10 @@ class PublicDocument:
     body_comments: str
     response_to_cc: str
     published_on: dt.date | None
+    # Who approved it for publication (format 2 on; None before, and for an unapproved draft).
+    signatory_name: str = ""
+    signatory_title: str = ""
+    approved_on: dt.date | None = None
     # Not in the content: what the office has done with it so far, whether this is the working text, and for a
     # correction its day and reason (kept on the version's row).
     office_use: list[DoneStep] = field(default_factory=list)
@@ -172,6 +197,7 @@ class PublicDocument:
         update_reason: str = "",
     ) -> PublicDocument:
         inspection = content["inspection"]
+        signatory = content.get("signatory") or {}
         return cls(
             title=content["title"],
             intro=content["intro"],
@@ -197,6 +223,9 @@ class PublicDocument:
             body_comments=content["body_comments"],
             response_to_cc=content["response_to_cc"],
             published_on=_parse_date(content["published_on"]),
+            signatory_name=signatory.get("name", ""),
+            signatory_title=signatory.get("title", ""),
+            approved_on=_parse_date(signatory.get("approved_on")),
             office_use=office_use or [],
             draft=draft,
             updated_on=updated_on,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from responses import views
+from responses import public_views, views, views_record
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -28,6 +28,24 @@ urlpatterns = [
     path("responses/<int:pk>/correction/", views.response_publish_correction, name="response_publish_correction"),
     path("responses/<int:pk>/docx/", views.response_download_docx, name="response_docx"),
     path("responses/<int:pk>/pdf/", views.response_download_pdf, name="response_pdf"),
+    path("responses/<int:pk>/approve/", views_record.response_approve, name="response_approve"),
+    path(
+        "responses/<int:pk>/approve/withdraw/",
+        views_record.response_withdraw_approval,
+        name="response_withdraw_approval",
+    ),
+    path("responses/<int:pk>/letters/", views_record.response_letters, name="response_letters"),
+    path("responses/<int:pk>/letters/<int:letter_pk>/", views_record.response_letter, name="response_letter"),
+    path(
+        "responses/<int:pk>/letters/<int:letter_pk>.docx",
+        views_record.response_letter_docx,
+        name="response_letter_docx",
+    ),
+    path(
+        "responses/<int:pk>/letters/<int:letter_pk>.pdf", views_record.response_letter_pdf, name="response_letter_pdf"
+    ),
+    path("published/", public_views.published_index, name="published_index"),
+    path("published/feed.atom", public_views.PublishedFeed(), name="published_feed"),
     path("published/<slug:slug>/", views.published_response, name="published_response"),
     path("published/<slug:slug>/v<int:number>/", views.published_response_version, name="published_response_version"),
     path("published/<slug:slug>.docx", views.published_response_docx, name="published_response_docx"),

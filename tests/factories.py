@@ -8,7 +8,16 @@ from typing import Any
 import factory
 
 from accounts.models import Role, User
-from inspections.models import BodyKind, Finding, FindingKind, Force, Inspection, LocalPolicingBody, PublicationType
+from inspections.models import (
+    BodyKind,
+    Finding,
+    FindingKind,
+    Force,
+    Inspection,
+    LocalPolicingBody,
+    PublicationType,
+    Signatory,
+)
 from responses import services
 from responses.models import ChecklistStep, Response
 
@@ -122,3 +131,22 @@ def make_response(
         response.owner = owner
         response.save()
     return response
+
+
+def signatory_of(body: LocalPolicingBody) -> Signatory:
+    """The body's commissioner, as the one active signatory (made the first time it is asked for)."""
+    return Signatory.objects.get_or_create(
+        body=body, name="Pat Commissioner", title=f"Police and Crime Commissioner for {body.force.name}"
+    )[0]
+
+
+def approve(response: Response, *, on: dt.date | None = None, user: User | None = None) -> Response:
+    """Sign `response` off for publication as its text is now (responses.services.approval), by the body's
+    commissioner on `on` (the report's publication day unless given), recorded by an approver of the body."""
+    approver = user or UserFactory(username=f"approver-{response.body_id}", body=response.body, role=Role.APPROVER)
+    return services.response_approve(
+        response=response,
+        signatory=signatory_of(response.body),
+        approved_on=on or response.inspection.published_on,
+        user=approver,
+    )

@@ -11,6 +11,7 @@ nothing is written and `EditConflict` is raised, so the page can show the confli
 """
 
 from responses.services._base import EditConflict, response_sync_status
+from responses.services.approval import approval_problem, response_approve, response_withdraw_approval
 from responses.services.checklist import checklist_tick, checklist_untick, validate_done_on
 from responses.services.comments import COMMENT_FIELDS, response_set_owner, response_update_comments
 from responses.services.creation import (
@@ -35,6 +36,7 @@ from responses.services.explanations import (
     finding_response_explain,
     validate_explanation,
 )
+from responses.services.letters import covering_letter_create, covering_letter_mark_emailed, covering_letter_record_sent
 from responses.services.publishing import (
     response_close_not_required,
     response_mark_ready,
@@ -51,15 +53,20 @@ __all__ = [
     "DETAIL_FIELDS",
     "MAX_OVERRIDE_DAYS",
     "EditConflict",
+    "approval_problem",
     "bodies_to_respond",
     "checklist_tick",
     "checklist_untick",
+    "covering_letter_create",
+    "covering_letter_mark_emailed",
+    "covering_letter_record_sent",
     "finding_response_add_update",
     "finding_response_explain",
     "findings_for_body",
     "inspection_correct_published_on",
     "inspection_sync_responses",
     "inspections_open_responses",
+    "response_approve",
     "response_close_not_required",
     "response_create",
     "response_mark_ready",
@@ -76,6 +83,7 @@ __all__ = [
     "response_unmark_ready",
     "response_update",
     "response_update_comments",
+    "response_withdraw_approval",
     "status_tally_compact",
     "status_tally_recount",
     "validate_comments_due",

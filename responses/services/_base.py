@@ -12,6 +12,7 @@ from django.db.models import F
 from audit.context import audit_reason
 from responses.models import Response
 from responses.rules import open_required_steps, publication_problems
+from responses.services.approval import approval_clear_if_stale
 
 
 class EditConflict(Exception):
@@ -54,11 +55,13 @@ def derived_status(response: Response) -> str:
 def save_response(response: Response) -> Response:
     """Save `response` with its version bumped once and its status re-derived from the facts.
 
-    A ready (unpublished) response whose s55 checks fail again is no longer ready. The version is bumped in the
+    A ready (unpublished) response whose s55 checks fail again is no longer ready; an approval of a text that has
+    since changed is cleared. The version is bumped in the
     database (`version + 1`), so a save that did not claim a version still moves it on for every open form.
     """
     if response.ready_at and not response.published_on and publication_problems(response):
         response.ready_at = None
+    approval_clear_if_stale(response)  # a change to the text clears its sign-off (services/approval.py)
     response.status = derived_status(response)
     response.version = F("version") + 1  # type: ignore[assignment]
     response.save()

@@ -13,7 +13,9 @@ from core.dates import long_date, refuse_future
 from responses import deadlines
 from responses.models import Response
 from responses.rules import publication_problems
+from responses.selectors import latest_version
 from responses.services._base import editing, save_response
+from responses.services.approval import approval_problem
 from responses.services.versions import freeze_publication
 
 
@@ -55,7 +57,7 @@ def response_publish(
     as version 1 (`services.versions`), published by `user`. Correcting the date of a published response needs a
     reason, and stores the latest version again with the corrected date (the working text goes public only by a
     correction); publishing after the statutory last day needs `late_reason`, kept with the response and in the
-    audit trail."""
+    audit trail. The working text must be approved for publication as it is (`services.approval`)."""
     if response.published_on and published_on != response.published_on and not reason.strip():
         raise ValidationError({"reason": "Say why the publication date is being corrected."})
     refuse_future(published_on, field="published_on", what="The publication date")
@@ -67,6 +69,10 @@ def response_publish(
         errors: dict[str, list[str]] = {}
         if problems := publication_problems(response):
             errors[NON_FIELD_ERRORS] = problems
+        # The working text goes public only with a sign-off; correcting the date of a published version does not
+        # publish the working text, so needs none.
+        if latest_version(response) is None and (unapproved := approval_problem(response)):
+            errors.setdefault(NON_FIELD_ERRORS, []).append(unapproved)
         late_by = deadlines.days_late(response.statutory_last_day, published_on)
         if late_by and response.statutory_last_day and not late_reason.strip():
             errors["late_reason"] = [

@@ -14,13 +14,19 @@ from responses.models import PublishedVersion, Response
 from responses.rules import publication_problems
 from responses.selectors import latest_version, response_document
 from responses.services._base import editing, save_response
-from responses.snapshot import content_hash, content_of
+from responses.services.approval import refuse_without_approval
+from responses.snapshot import content_hash, content_of, text_hash
 
 
 def _name(user: Any) -> str:
     if user is None or not getattr(user, "pk", None):
         return ""
     return user.get_full_name() or user.username
+
+
+def _signed_by(content: dict[str, Any]) -> tuple[str, str]:
+    signatory = content.get("signatory") or {}
+    return signatory.get("name", ""), signatory.get("title", "")
 
 
 def store_version(
@@ -71,8 +77,8 @@ def response_publish_correction(
     *, response: Response, reason: str, user: Any = None, expected_version: int | None = None
 ) -> PublishedVersion:
     """Publish the working text of a published response as its next version, dated today, with `reason` (the public
-    page says "Updated on <date>: <reason>"). Refused with nothing changed since the latest version, and while the
-    s55 checks fail."""
+    page says "Updated on <date>: <reason>"). Refused with nothing changed since the latest version, while the
+    s55 checks fail, and without an approval of the text given since the latest version went public."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say what the correction changes and why: the public page shows it."})
@@ -87,10 +93,12 @@ def response_publish_correction(
         if problems := publication_problems(response):
             raise ValidationError(problems)
         content = content_of(response_document(response))
-        if content_hash(content) == latest.content_hash:
+        same_signatory = not content["signatory"] or _signed_by(content) == _signed_by(latest.content)
+        if text_hash(content) == text_hash(latest.content) and same_signatory:
             raise ValidationError(
                 [f"Nothing has changed since version {latest.number} was published: there is nothing to correct."]
             )
+        refuse_without_approval(response, since=latest)
         version = store_version(
             response=response, content=content, published_on=timezone.localdate(), user=user, reason=reason
         )

@@ -27,7 +27,7 @@ from notifications import tasks
 from responses import deadlines, services
 from responses.models import ChecklistItem, ChecklistStep, FindingUpdate, Response
 from tests.exports.helpers import read_csv, streamed_text
-from tests.factories import BodyFactory, ForceFactory, PublicationTypeFactory, UserFactory, make_response
+from tests.factories import BodyFactory, ForceFactory, PublicationTypeFactory, UserFactory, approve, make_response
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +208,11 @@ def _explained(response: Response) -> None:
     Response.objects.filter(pk=response.pk).update(cc_comments="Welcomed.", body_comments="Accepted.")
 
 
+def _approved(response: Response) -> None:
+    _explained(response)
+    approve(Response.objects.get(pk=response.pk))
+
+
 def _ready(response: Response) -> None:
     _explained(response)
     services.response_mark_ready(response=Response.objects.get(pk=response.pk))
@@ -322,7 +327,7 @@ STAFF_WRITES = [
         lambda r, u: {"version": _version(r), "published_on": _today()},
         lambda r: r,
         "published_on",
-        _explained,
+        _approved,
     ),
 ]
 
@@ -401,6 +406,7 @@ def test_correcting_a_responses_publication_date_on_the_staff_page_records_the_r
 ) -> None:
     _explained(response)
     today = timezone.localdate()
+    approve(Response.objects.get(pk=response.pk))
     services.response_publish(response=Response.objects.get(pk=response.pk), published_on=today)
     url = reverse("response_publish", args=[response.pk])
 

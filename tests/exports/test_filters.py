@@ -10,7 +10,7 @@ from responses import services
 from responses.filters import ResponseFilter
 from responses.models import Response
 from tests.exports.helpers import national_user
-from tests.factories import BodyFactory, UserFactory, make_inspection, make_response
+from tests.factories import BodyFactory, UserFactory, approve, make_inspection, make_response
 
 TODAY = dt.date(2024, 11, 10)
 
@@ -56,6 +56,7 @@ def test_overdue_excludes_published_responses(body) -> None:
     published.body_comments = "Ours"
     published.cc_comments_not_received = True
     published.save()
+    approve(published)
     services.response_publish(response=published, published_on=dt.date(2024, 11, 1), late_reason="Comments late.")
     assert titles(filters({"status": "overdue"})) == []
 
@@ -165,6 +166,7 @@ def _publish(response: Response) -> None:
     response.body_comments = "Ours"
     response.cc_comments_not_received = True
     response.save()
+    approve(response)
     services.response_publish(response=response, published_on=dt.date(2024, 11, 1))
 
 

@@ -42,6 +42,7 @@ from inspections.models import BodyKind, Force, Inspection, LocalPolicingBody, P
 from responses import services
 from responses.filters import SORT_CHOICES, ResponseFilter
 from responses.models import ChecklistItem, ChecklistStep, Response
+from tests.factories import approve
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("require_postgres")]
 
@@ -195,6 +196,7 @@ def build_register(steps: list[ChecklistStep]) -> Register:
     by_status["drafting"].save()
     services.response_sync_status(response=by_status["drafting"])
     services.response_mark_ready(response=by_status["ready"])
+    approve(by_status["published"])
     services.response_publish(
         response=by_status["published"], published_on=dt.date(2024, 9, 20), published_url="https://opcc.example/a,b"
     )
@@ -203,6 +205,7 @@ def build_register(steps: list[ChecklistStep]) -> Register:
             services.checklist_tick(
                 response=by_status["complete"], step=step, user=officer, done_on=dt.date(2024, 9, 3 + n)
             )
+    approve(by_status["complete"])
     services.response_publish(
         response=by_status["complete"], published_on=dt.date(2024, 10, 1), published_url="=https://opcc.example/c"
     )

@@ -15,7 +15,7 @@ from exports.register import register_csv, register_xlsx
 from responses import services
 from responses.models import ChecklistStep, Response
 from tests.exports.helpers import read_csv
-from tests.factories import BodyFactory, ForceFactory, UserFactory, make_inspection, make_response
+from tests.factories import BodyFactory, ForceFactory, UserFactory, approve, make_inspection, make_response
 
 PUBLISHED = dt.date(2024, 9, 24)  # the reference: deadline 19 Nov 2024, statutory last day 18 Nov 2024
 FIXED_COLUMNS = [
@@ -99,6 +99,7 @@ def test_a_published_response_shows_its_status_url_and_no_days_left(body, steps)
     response.body_comments = "Our comments"
     response.cc_comments_not_received = True
     response.save()
+    approve(response)
     services.response_publish(
         response=response, published_on=dt.date(2024, 11, 15), published_url="https://opcc.example/peel"
     )

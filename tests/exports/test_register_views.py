@@ -21,7 +21,7 @@ from exports.register import register_csv_python
 from responses import services
 from responses.models import Response
 from tests.exports.helpers import login, national_user, read_csv, streamed_text
-from tests.factories import BodyFactory, UserFactory, make_inspection, make_response
+from tests.factories import BodyFactory, UserFactory, approve, make_inspection, make_response
 
 NOW = dt.datetime(2024, 11, 10, 9, 30, tzinfo=ZoneInfo("Europe/London"))
 
@@ -143,6 +143,7 @@ def _finish(response) -> None:
     response.body_comments = "Ours"
     response.cc_comments_not_received = True
     response.save()
+    approve(response)
     services.response_publish(response=response, published_on=dt.date(2024, 11, 1))
 
 

@@ -17,6 +17,7 @@ from notifications.models import OutboxEmail
 from notifications.tasks import sweep_reminders
 from responses import services
 from responses.models import Response, Status
+from tests.factories import approve
 from tests.notifications.conftest import People, london
 
 D = dt.date
@@ -74,6 +75,7 @@ def test_a_response_is_reminded_on_exactly_the_policy_days_until_complete(
         )
         response.body_comments = "The commissioner will monitor progress."
         response.save()
+        approve(response)
         services.response_publish(
             response=response,
             published_on=D(2024, 12, 3),

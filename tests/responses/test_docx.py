@@ -14,7 +14,7 @@ from inspections.models import FindingKind, Grade, GradeValue
 from responses import selectors, services
 from responses.docx import DRAFT_MARK, response_docx
 from responses.models import ChecklistStep, Response
-from tests.factories import BodyFactory, ForceFactory, make_response
+from tests.factories import BodyFactory, ForceFactory, approve, make_response
 
 pytestmark = pytest.mark.django_db
 
@@ -45,6 +45,7 @@ def response(steps: Any) -> Response:
         user=None,
         done_on=dt.date(2024, 11, 1),
     )
+    approve(response)
     return services.response_publish(response=response, published_on=dt.date(2024, 11, 15))
 
 

@@ -16,7 +16,7 @@ from notifications.models import OutboxEmail
 from notifications.planner import plan_reminders
 from responses import services
 from responses.models import Response, Status
-from tests.factories import UserFactory, make_response
+from tests.factories import UserFactory, approve, make_response
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -76,6 +76,7 @@ def test_reopening_brings_the_reminders_back() -> None:
 
 def test_a_published_response_cannot_be_closed_as_not_required() -> None:
     response = publishable(make_response(published_on=D(2024, 9, 24)))
+    approve(response)
     services.response_publish(response=response, published_on=D(2024, 11, 1))
     with pytest.raises(ValidationError, match="published"):
         services.response_close_not_required(response=response, reason="Not the subject.")
@@ -110,10 +111,12 @@ def test_a_viewer_cannot_close_a_response() -> None:
 def test_publishing_after_the_statutory_last_day_asks_why_and_keeps_the_reason() -> None:
     response = publishable(make_response(published_on=D(2024, 9, 24)))  # last day 18 November 2024
     with pytest.raises(ValidationError) as refused:
+        approve(response)
         services.response_publish(response=response, published_on=D(2024, 11, 25))
     assert refused.value.message_dict["late_reason"] == [
         "This is 7 days after the statutory last day (18 November 2024): say why, for the record."
     ]
+    approve(response)
     services.response_publish(response=response, published_on=D(2024, 11, 25), late_reason="Comments came late.")
     response.refresh_from_db()
     assert (response.late_reason, response.days_late()) == ("Comments came late.", 7)
@@ -121,6 +124,7 @@ def test_publishing_after_the_statutory_last_day_asks_why_and_keeps_the_reason()
 
 def test_publishing_on_the_last_day_is_on_time() -> None:
     response = publishable(make_response(published_on=D(2024, 9, 24)))
+    approve(response)
     services.response_publish(response=response, published_on=D(2024, 11, 18))
     response.refresh_from_db()
     assert (response.days_late(), response.late_reason) == (0, "")
@@ -129,6 +133,7 @@ def test_publishing_on_the_last_day_is_on_time() -> None:
 def test_the_response_page_and_the_register_say_how_late() -> None:
     user = UserFactory()
     response = publishable(make_response(body=user.body, published_on=D(2024, 9, 24)))
+    approve(response)
     services.response_publish(response=response, published_on=D(2024, 11, 25), late_reason="Comments came late.")
     with time_machine.travel(NOW, tick=False):
         page = signed_in(user).get(reverse("response_detail", args=[response.pk])).content.decode()

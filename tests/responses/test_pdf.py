@@ -18,7 +18,7 @@ from inspections.models import FindingKind
 from responses import services
 from responses.docx import DRAFT_MARK
 from responses.models import ChecklistStep, Response
-from tests.factories import BodyFactory, ForceFactory, UserFactory, make_response
+from tests.factories import BodyFactory, ForceFactory, UserFactory, approve, make_response
 
 pytestmark = pytest.mark.django_db
 
@@ -51,6 +51,7 @@ def response(steps: Any) -> Response:
         user=None,
         done_on=dt.date(2024, 11, 1),
     )
+    approve(Response.objects.get(pk=response.pk))
     return services.response_publish(response=Response.objects.get(pk=response.pk), published_on=dt.date(2024, 11, 15))
 
 

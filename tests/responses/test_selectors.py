@@ -11,7 +11,7 @@ from inspections.models import Finding, FindingKind, Grade, GradeValue
 from responses import selectors, services
 from responses.models import ChecklistStep, Response
 from responses.snapshot import grade_phrase
-from tests.factories import BodyFactory, ForceFactory, UserFactory, make_response
+from tests.factories import BodyFactory, ForceFactory, UserFactory, approve, make_response
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -121,6 +121,7 @@ def test_deadline_calendar_puts_open_deadlines_on_their_days(body: Any) -> None:
     done.body_comments = "Ours"
     done.cc_comments_not_received = True
     done.save()
+    approve(done)
     services.response_publish(response=done, published_on=D(2024, 11, 1))
     months = selectors.deadline_calendar(user=user, today=D(2024, 11, 20))
     assert [m.first for m in months] == [D(2024, 11, 1), D(2024, 12, 1), D(2025, 1, 1)]

@@ -8,7 +8,7 @@ from audit.models import AuditEntry
 from inspections.models import Finding, FindingKind
 from responses import services
 from responses.models import ChecklistStep, Response, Status
-from tests.factories import BodyFactory, ForceFactory, UserFactory, make_inspection, make_response
+from tests.factories import BodyFactory, ForceFactory, UserFactory, approve, make_inspection, make_response
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -123,6 +123,7 @@ def test_status_moves_through_the_whole_life(steps: list[ChecklistStep]) -> None
     services.finding_response_explain(finding_response=response.finding_responses.get(), explanation="Agreed.")
     services.response_mark_ready(response=response)
     assert response.status == Status.READY
+    approve(response)
     services.response_publish(response=response, published_on=D(2024, 11, 10), published_url="https://opcc.example/r")
     assert response.status == Status.PUBLISHED
     assert response.slug
@@ -178,6 +179,7 @@ def test_a_published_response_keeps_its_recommendation_explanations() -> None:
     response.save()
     explanation = response.finding_responses.get()
     services.finding_response_explain(finding_response=explanation, explanation="Accepted.")
+    approve(response)
     services.response_publish(response=response, published_on=D(2024, 11, 10))
     with pytest.raises(ValidationError, match="must keep its explanation"):
         services.finding_response_explain(finding_response=explanation, explanation="  ")

@@ -14,7 +14,7 @@ from accounts.models import Role
 from audit.models import AuditEntry
 from responses import services
 from responses.models import ChecklistItem, Response
-from tests.factories import BodyFactory, ForceFactory, UserFactory, make_response
+from tests.factories import BodyFactory, ForceFactory, UserFactory, approve, make_response
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,7 @@ def test_published_on_website_step_suggests_the_public_page(client: Client, resp
     response.body_comments = "Ours"
     response.cc_comments_not_received = True
     response.save()
+    approve(response)
     services.response_publish(response=response, published_on=dt.date(2024, 11, 15))
     html = client.get(reverse("checklist_step", args=[response.pk, "published_on_website"])).content.decode()
     public = f"/published/{Response.objects.get(pk=response.pk).slug}/"

@@ -22,7 +22,7 @@ from notifications.models import OutboxEmail, ReminderKind
 from notifications.planner import plan_reminders
 from responses import services
 from responses.models import ChecklistStep, Response
-from tests.factories import BodyFactory, ForceFactory, UserFactory, make_inspection, make_response
+from tests.factories import BodyFactory, ForceFactory, UserFactory, approve, make_inspection, make_response
 
 pytestmark = pytest.mark.django_db
 
@@ -89,6 +89,7 @@ def test_status_tags_name_due_within_seven_days_and_published(body: Any, client_
     published.body_comments = "Ours"
     published.cc_comments_not_received = True
     published.save()
+    approve(published)
     services.response_publish(response=published, published_on=days_ago(1))
     html = client_for().get(reverse("dashboard"), {"finished": "1"}).content.decode()
     assert "Due within 7 days" in html
@@ -264,6 +265,7 @@ def _finish(response: Response, *, published: int) -> None:
     response.body_comments = "Ours"
     response.cc_comments_not_received = True
     response.save()
+    approve(response)
     services.response_publish(response=response, published_on=days_ago(published))
 
 

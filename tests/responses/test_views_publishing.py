@@ -17,7 +17,7 @@ from accounts.models import Role
 from inspections.models import FindingKind
 from responses import services
 from responses.models import ChecklistStep, Response, Status
-from tests.factories import BodyFactory, ForceFactory, UserFactory, make_response
+from tests.factories import BodyFactory, ForceFactory, UserFactory, approve, make_response
 
 pytestmark = pytest.mark.django_db
 
@@ -45,7 +45,7 @@ def make_publishable(response: Response) -> Response:
     response.cc_comments = "The chief constable accepts the recommendations."
     response.body_comments = "The commissioner welcomes the report."
     response.save()
-    return Response.objects.get(pk=response.pk)
+    return approve(Response.objects.get(pk=response.pk))
 
 
 def test_mark_ready_lists_each_failed_check_in_an_error_summary(client: Client, response: Response) -> None:

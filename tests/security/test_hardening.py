@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from responses import services
 from responses.models import ChecklistStep, Response
-from tests.factories import BodyFactory, ForceFactory, UserFactory, make_inspection, make_response
+from tests.factories import BodyFactory, ForceFactory, UserFactory, approve, make_inspection, make_response
 from tests.security.test_deploy_check import SETTINGS_VARIABLES, production
 
 pytestmark = pytest.mark.django_db
@@ -145,6 +145,7 @@ def pages(steps: Any) -> dict[str, Any]:
         response=published, expected_version=published.version, cc_comments="Welcomed.", body_comments="Accepted."
     )
     services.finding_response_explain(finding_response=published.finding_responses.get(), explanation="Done.")
+    approve(Response.objects.get(pk=published.pk))
     services.response_publish(response=Response.objects.get(pk=published.pk), published_on=today)
     published.refresh_from_db()
     fr = draft.finding_responses.get().pk
@@ -343,6 +344,7 @@ def test_hostile_text_is_escaped_on_the_staff_and_public_pages(client: Client, s
         done_on=today,
         evidence_reference=HOSTILE,
     )
+    approve(Response.objects.get(pk=response.pk))
     services.response_publish(response=Response.objects.get(pk=response.pk), published_on=today)
     response.refresh_from_db()
 
