@@ -269,6 +269,13 @@ def _bodies_for_domain(domain: str) -> list[LocalPolicingBody]:
     return [body for body in candidates if domain in body.sso_domain_list()]
 
 
+def axes_exempt(request: HttpRequest | None, credentials: dict[str, Any] | None = None) -> bool:
+    """django-axes' AXES_WHITELIST_CALLABLE: a single sign-on finishing is not a password guess. It carries no
+    username (so every refusal behind an office's one address would count against all its staff), and each attempt
+    needs a code the provider issued for a state this browser started."""
+    return credentials is not None and "nonce" in credentials and "password" not in credentials
+
+
 # --- the backend ---------------------------------------------------------------------------------------------------
 class SsoBackend(OIDCAuthenticationBackend):
     """mozilla-django-oidc's backend, checking what it leaves unchecked (audience, issuer, expiry as its own refusal)

@@ -91,8 +91,10 @@ class TwoFactorMiddleware:
         return gate if gate is not None else self.get_response(request)
 
     def _gate(self, request: HttpRequest) -> HttpResponse | None:
+        if not two_factor_enforced():
+            return None
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or not two_factor_enforced():
+        if user is None or not user.is_authenticated:
             return None
         if signed_in_by_sso(request) or is_verified(request):
             return None

@@ -245,3 +245,21 @@ def test_a_partial_configuration_fails_the_system_check(settings: Any) -> None:
     settings.OIDC_RP_CLIENT_ID, settings.OIDC_RP_CLIENT_SECRET, settings.OIDC_ISSUER = "client", "", ""
     with pytest.raises(SystemCheckError, match=r"accounts\.E001"):
         call_command("check")
+
+
+def test_refused_single_sign_ons_never_lock_an_offices_address_out(
+    sso_on: LocalProvider, office: dict[str, User], settings: Any
+) -> None:
+    # Everyone behind an office's one address comes back from the provider with no username django-axes could tell
+    # apart; refusals are the provider's answers, not guesses, and are not counted.
+    settings.AXES_ENABLED = True
+    client = Client()
+    for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+        assert sso_sign_in(client, "stranger").status_code == 403
+    answer = sso_sign_in(client, "pat")
+    assert answer.status_code == 302
+    assert signed_in_user_id(client) == str(office["pat"].pk)
+    # Password sign-in is still throttled as before.
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        Client().post(reverse("login"), {"username": "pat", "password": "wrong"})
+    assert Client().post(reverse("login"), {"username": "pat", "password": "wrong"}).status_code == 429

@@ -270,3 +270,17 @@ def test_the_production_settings_have_the_gate_on_and_the_test_settings_off() ->
     assert _setting_in("config.settings") == "True"
     assert _setting_in("config.settings", TWO_FACTOR_ENFORCED="0") == "False"
     assert _setting_in("config.settings_test") == "False"
+
+
+def test_the_admin_lists_devices_for_a_national_administrator_without_their_keys(settings: Any) -> None:
+    settings.TWO_FACTOR_ENFORCED = False
+    device, _ = with_app(UserFactory(username="ed", role=Role.EDITOR))
+    national = UserFactory(username="nat", body=None, is_superuser=True, role=Role.ADMIN)
+    client = Client()
+    client.force_login(national)
+    page = client.get(reverse("admin:otp_totp_totpdevice_change", args=[device.pk]))
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "ed" in text
+    assert device.key not in text
+    assert base64.b32encode(device.bin_key).decode() not in text
