@@ -220,28 +220,6 @@ AXES_VERBOSE = False
 # one up); others may choose to. Off only for development and the test suite (`check --deploy` warns: accounts.W001).
 TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", True)
 OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Section 55 Tracker")
-# Single sign-on is on when a client id, its secret and the provider (its issuer, or every endpoint) are set.
-SSO_PROVIDER_NAME = env_str("SSO_PROVIDER_NAME", "Microsoft")
-OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
-OIDC_RP_CLIENT_ID = env_str("OIDC_RP_CLIENT_ID")
-OIDC_RP_CLIENT_SECRET = env_str("OIDC_RP_CLIENT_SECRET")
-# Read from the issuer's /.well-known/openid-configuration when not set.
-OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_OP_AUTHORIZATION_ENDPOINT")
-OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_OP_TOKEN_ENDPOINT")
-OIDC_OP_USER_ENDPOINT = env_str("OIDC_OP_USER_ENDPOINT")
-OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_OP_JWKS_ENDPOINT")
-OIDC_RP_SIGN_ALGO = env_str("OIDC_RP_SIGN_ALGO", "RS256")
-OIDC_RP_SCOPES = "openid email profile"
-OIDC_USE_PKCE = True
-OIDC_TIMEOUT = env_int("OIDC_TIMEOUT_SECONDS", 10)
-OIDC_AUTHENTICATION_CALLBACK_URL = "sso_callback"
-OIDC_CREATE_USER = False  # accounts.sso decides who may join, and as what
-
-# --- Two-factor sign-in (django-otp) and single sign-on (OpenID Connect), docs/sign-in.md ----------
-# After a password, admins, approvers and superusers must enter a code from an authenticator app (and are sent to set
-# one up); others may choose to. Off only for development and the test suite (`check --deploy` warns: accounts.W001).
-TWO_FACTOR_ENFORCED = env_bool("TWO_FACTOR_ENFORCED", True)
-OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Section 55 Tracker")
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the Django admin's device pages never show a device's secret key
 # Single sign-on is on when a client id, its secret and the provider (its issuer, or every endpoint) are set.
 SSO_PROVIDER_NAME = env_str("SSO_PROVIDER_NAME", "Microsoft")
