@@ -61,7 +61,6 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): has this session passed a second factor
-    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): has this session passed a second factor
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -71,7 +70,6 @@ MIDDLEWARE = [
     "config.middleware.PrivateNoStoreMiddleware",  # inside the one above: it reads the session for each response
     "config.middleware.AuditlogMiddleware",  # django-auditlog's, with the client's address as axes reads it
     "axes.middleware.AxesMiddleware",
-    "accounts.two_factor.TwoFactorMiddleware",  # after OTPMiddleware: the code page before any other (docs/sign-in.md)
     "accounts.two_factor.TwoFactorMiddleware",  # after OTPMiddleware: the code page before any other (docs/sign-in.md)
     "config.middleware.DatabaseUnavailableMiddleware",  # last: the first to see a view's exception
 ]
