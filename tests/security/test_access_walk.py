@@ -41,7 +41,15 @@ from notifications.emails import DIGEST_OPT_OUT_SALT
 from notifications.models import CalendarToken
 from responses import services
 from responses.models import ChecklistItem, ChecklistStep, FindingResponse, FindingUpdate, Response
-from tests.factories import BodyFactory, ForceFactory, UserFactory, make_inspection, make_response
+from tests.factories import (
+    BodyFactory,
+    ForceFactory,
+    UserFactory,
+    approve,
+    make_inspection,
+    make_response,
+    signatory_of,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -130,7 +138,10 @@ def _build_world() -> World:
     services.finding_response_explain(
         finding_response=a_published.finding_responses.get(), explanation="Done in the spring."
     )
+    approve(_fresh(a_published))
     services.response_publish(response=_fresh(a_published), published_on=today - dt.timedelta(days=5))
+    # The published record: body A's signatory, and a covering letter of A's published response.
+    a_letter = services.covering_letter_create(response=_fresh(a_published), recipient="hmicfrs", user=None)
 
     view_audit = Permission.objects.get(codename="view_auditentry", content_type__app_label="audit")
     users: dict[str, User | None] = {
@@ -148,6 +159,8 @@ def _build_world() -> World:
     tokens = {role: CalendarToken.objects.create(user=user).token for role, user in users.items() if user}
     revoked = CalendarToken.objects.create(user=users["viewer"], revoked_at=timezone.now())
     tokens["anonymous"] = revoked.token  # a stranger holding a revoked feed address
+    tokens["a_signatory"] = str(signatory_of(body_a).pk)  # not tokens: the published record's ids
+    tokens["a_letter"] = str(a_letter.pk)
 
     a_entry = next(e for e in AuditEntry.objects.filter(response_id=a_draft.pk) if MARKER_A in json.dumps(e.changes))
     return World(
@@ -204,11 +217,24 @@ def _today() -> str:
     return timezone.localdate().isoformat()
 
 
+def _a_letter(name: str) -> Url:
+    return lambda w, role: reverse(name, args=[w.a_published.pk, int(w.tokens["a_letter"])])
+
+
+def _approval_of(w: World, response: Response) -> dict[str, str]:
+    return {"version": _version(response), "signatory": w.tokens["a_signatory"], "approved_on": _today()}
+
+
 EVERYONE_200 = (200, 200, 200, 200, 200, 200)
 SIGNED_IN_200 = (LOGIN, 200, 200, 200, 200, 200)
 A_READ = (LOGIN, 200, 200, 200, 404, 200)
 A_EDIT_PAGE = (LOGIN, 403, 200, 200, 404, 200)
 A_POST = (LOGIN, 403, SAVED, SAVED, 404, SAVED)
+# Sign-off is for those who may approve: A's admin and the national superuser, not A's editor.
+A_APPROVE_PAGE = (LOGIN, 403, 403, 200, 404, 200)
+A_APPROVE_POST = (LOGIN, 403, 403, SAVED, 404, SAVED)
+# Publishing needs that approval: A's editor, who could not give it, is refused (the form again, nothing saved).
+A_APPROVED_POST = (LOGIN, 403, 200, SAVED, 404, SAVED)
 B_READ = (LOGIN, 404, 404, 404, 200, 200)
 OWN_POST = (LOGIN, SAVED, SAVED, SAVED, SAVED, SAVED)
 STAFF_ADMIN_200 = (ADMIN_LOGIN, 200, 200, 200, 200, 200)
@@ -291,6 +317,20 @@ WALK: list[Step] = [
     Step("public version 1, A draft (404)", _fixed("published_response_version", "withdrawn-draft", 1), (404,) * 6),
     Step("public Word document, A draft (404)", _fixed("published_response_docx", "withdrawn-draft"), (404,) * 6),
     Step("public page, unknown slug", _fixed("published_response", "no-such-response"), (404,) * 6),
+    # --- the published record (docs/published-record.md): sign-off, the s55(6) letters, the public index and feed --
+    Step("approve page, A draft", _a("response_approve"), A_APPROVE_PAGE),
+    Step("letters page, A published", _a_published("response_letters"), A_READ),
+    Step("letters page, A draft (404: not published)", _a("response_letters"), (LOGIN, 404, 404, 404, 404, 404)),
+    Step("letter page, A published", _a_letter("response_letter"), A_READ),
+    Step("letter Word document, A published", _a_letter("response_letter_docx"), A_READ),
+    Step("letter PDF, A published", _a_letter("response_letter_pdf"), A_READ),
+    Step("public index", _fixed("published_index"), EVERYONE_200),
+    Step("public index, body A", lambda w, r: reverse("published_index") + f"?body={w.a_draft.body_id}", EVERYONE_200),
+    Step("public index, nonsense body", lambda w, r: reverse("published_index") + "?body=x%00", EVERYONE_200),
+    Step("public Atom feed", _fixed("published_feed"), EVERYONE_200),
+    Step(
+        "public Atom feed, body A", lambda w, r: reverse("published_feed") + f"?body={w.a_draft.body_id}", EVERYONE_200
+    ),
     # --- exports --------------------------------------------------------------------------------------------------
     Step("register.csv", _fixed("export_register"), SIGNED_IN_200),
     Step("register.xlsx", _fixed("export_register_xlsx"), SIGNED_IN_200),
@@ -475,10 +515,12 @@ WALK: list[Step] = [
     Step(
         "POST no longer ready", _a("response_unmark_ready"), A_POST, "POST", lambda w: {"version": _version(w.a_draft)}
     ),
+    # Sign-off: only those who may approve (A's admin, the national superuser); an editor alone cannot publish.
+    Step("POST approve A draft", _a("response_approve"), A_APPROVE_POST, "POST", lambda w: _approval_of(w, w.a_draft)),
     Step(
         "POST publish",
         _a("response_publish"),
-        A_POST,
+        A_APPROVED_POST,
         "POST",
         lambda w: {"version": _version(w.a_draft), "published_on": _today()},
     ),
@@ -533,11 +575,35 @@ WALK: list[Step] = [
         },
     ),
     Step(
+        "POST approve A published",
+        _a_published("response_approve"),
+        A_APPROVE_POST,
+        "POST",
+        lambda w: _approval_of(w, w.a_published),
+    ),
+    Step(
         "POST correction of A published",
         _a_published("response_publish_correction"),
-        A_POST,
+        A_APPROVED_POST,
         "POST",
         lambda w: {"version": _version(w.a_published), "reason": "The commissioner's comments were corrected."},
+    ),
+    # The s55(6) letters of A's published response: made, sent by email (no address set: refused with a message),
+    # recorded on the portal step.
+    Step(
+        "POST make a letter, A published",
+        _a_published("response_letters"),
+        A_POST,
+        "POST",
+        lambda w: {"version": _version(w.a_published), "recipient": "home_secretary"},
+    ),
+    Step("POST send a letter, A published", _a_letter("letter_send"), A_POST, "POST", lambda w: {}),
+    Step(
+        "POST record a letter sent, A published",
+        _a_letter("response_letter"),
+        A_POST,
+        "POST",
+        lambda w: {"version": _version(w.a_published), "sent_on": _today(), "evidence_reference": "PORTAL-1"},
     ),
     # The user's own calendar feed address and digest preference: any signed-in user, for themselves only.
     Step("POST create calendar token", _fixed("calendar_token_create"), OWN_POST, "POST", lambda w: {}),
@@ -648,7 +714,12 @@ def test_every_url_answers_each_visitor_as_expected_and_never_shows_another_body
     if role in READ_ONLY_FOR_A:
         assert _snapshot_of_a(world) == before, f"{role} changed body A's data"
         assert world.a_published.published_versions.count() == 1, f"{role} published a correction of A's"
+    elif role == "editor":
+        # An editor cannot approve, so cannot publish or correct: the sign-off is not theirs to skip.
+        assert _fresh(world.a_draft).published_on is None, "an editor published A's draft without an approval"
+        assert world.a_published.published_versions.count() == 1, "an editor corrected A's without an approval"
     else:
         published = _fresh(world.a_draft)
-        assert published.published_on == timezone.localdate(), "an editor's walk ends with A's draft published"
+        assert published.published_on == timezone.localdate(), "an approver's walk ends with A's draft published"
         assert world.a_published.published_versions.count() == 2, "and with a correction of A's published response"
+        assert published.published_versions.get().content["signatory"]["name"] == "Pat Commissioner"
