@@ -13,11 +13,26 @@ from accounts.models import User
 from core.dates import long_date
 from core.forms import GovukDateField
 from responses.models import Progress, Response
+from responses.services._base import EditConflict, Part
 
 CONFLICT_MESSAGE = (
     "Someone else saved a change to this response while you were editing it, so your changes have not been saved. "
     "Your text is below: check it against the current response and save again."
 )
+
+
+def conflict_message(conflict: EditConflict) -> str:
+    """Who saved what, and when, from the audit trail: "… not been saved: Tom Hayward changed the explanation of
+    Recommendation 2 at 14:05 on 1 December 2026. Your text is below …"."""
+    if not conflict.who or conflict.when is None:
+        return CONFLICT_MESSAGE
+    when = timezone.localtime(conflict.when)
+    return (
+        "Someone else saved a change to this response while you were editing it, so your changes have not been "
+        f"saved: {conflict.who} changed {conflict.what} at {when:%H:%M} on {long_date(when.date())}. "
+        "Your text is below: check it against the current response and save again."
+    )
+
 
 TEXT_MAX = 50_000  # a generous cap on one block of prose
 
@@ -30,22 +45,38 @@ class VersionedForm(forms.Form):
     """A form that edits a response. Its hidden `version` is the one the response had when the form was loaded."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    # The state of the part this form edits, as loaded (services/_base.py Part): a save made meanwhile to another
+    # part of the response is then no conflict.
+    part_state = forms.CharField(widget=forms.HiddenInput, required=False, max_length=64)
 
     # Service errors name model fields; say which field of this form shows each one.
     service_field_names: dict[str, str] = {}
 
-    def __init__(self, *args: Any, response: Response, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, response: Response, part: Part | None = None, **kwargs: Any) -> None:
         self.response = response
         initial = kwargs.setdefault("initial", {})
         initial.setdefault("version", response.version)
+        if part is not None:
+            initial.setdefault("part_state", part.state())
         super().__init__(*args, **kwargs)
 
-    def show_conflict(self, current_version: int) -> None:
-        """Keep what the user typed, say what happened, and carry the current version so a second save succeeds."""
+    @property
+    def expected(self) -> dict[str, Any]:
+        """The keyword arguments a service takes to refuse a save over a change made since the form was loaded."""
+        return {
+            "expected_version": self.cleaned_data["version"],
+            "expected_part": self.cleaned_data.get("part_state") or "",
+        }
+
+    def show_conflict(self, conflict: EditConflict) -> None:
+        """Keep what the user typed, say who saved what and when, and carry the current version (and part) so a
+        second save succeeds."""
         data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
-        data["version"] = str(current_version)
+        data[self.add_prefix("version")] = str(conflict.response.version)
+        if conflict.part_state:
+            data[self.add_prefix("part_state")] = conflict.part_state
         self.data = data
-        self.add_error(None, CONFLICT_MESSAGE)
+        self.add_error(None, conflict_message(conflict))
 
     def add_service_error(self, error: ValidationError) -> None:
         if hasattr(error, "error_dict"):

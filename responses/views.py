@@ -50,6 +50,7 @@ from responses.forms import (
 from responses.models import PublishedVersion, Response
 from responses.pdf import response_pdf
 from responses.rules import publication_problems
+from responses.services._base import part_comments, part_dates, part_explanation, part_owner, part_step
 from responses.snapshot import PublicDocument
 
 PAGE_SIZE = 25
@@ -88,7 +89,7 @@ def _save(form: VersionedForm, action: Callable[[], Any]) -> bool:
     try:
         action()
     except services.EditConflict as conflict:
-        form.show_conflict(conflict.response.version)
+        form.show_conflict(conflict)
         return False
     except ValidationError as error:
         form.add_service_error(error)
@@ -206,17 +207,13 @@ def response_detail(request: AuthenticatedHttpRequest, response: Response) -> Ht
 @response_view(("GET", "POST"), edit=True)
 def response_edit_comments(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
     initial = {name: getattr(response, name) for name in services.COMMENT_FIELDS}
-    form = CommentsForm(request.POST or None, response=response, initial=initial)
+    form = CommentsForm(request.POST or None, response=response, initial=initial, part=part_comments(response))
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in services.COMMENT_FIELDS}
         changed: list[str] = []
 
         def save() -> None:
-            changed.extend(
-                services.response_update_comments(
-                    response=response, expected_version=form.cleaned_data["version"], **values
-                )
-            )
+            changed.extend(services.response_update_comments(response=response, **form.expected, **values))
 
         if _save(form, save):
             if changed:
@@ -234,14 +231,13 @@ def response_edit_owner(request: AuthenticatedHttpRequest, response: Response) -
         response=response,
         owners=selectors.owner_choices(response),
         initial={"owner": response.owner_id},
+        part=part_owner(response),
     )
     if request.method == "POST" and form.is_valid():
         owner = form.cleaned_data["owner"]
         if _save(
             form,
-            lambda: services.response_set_owner(
-                response=response, expected_version=form.cleaned_data["version"], owner=owner
-            ),
+            lambda: services.response_set_owner(response=response, owner=owner, **form.expected),
         ):
             who = (owner.get_full_name() or owner.username) if owner else "nobody"
             messages.success(request, f"Owner changed to {who}.")
@@ -251,14 +247,17 @@ def response_edit_owner(request: AuthenticatedHttpRequest, response: Response) -
 
 @response_view(("GET", "POST"), edit=True)
 def response_edit_comments_due(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
-    form = CommentsDueForm(request.POST or None, response=response, initial={"comments_due": response.comments_due})
+    form = CommentsDueForm(
+        request.POST or None,
+        response=response,
+        initial={"comments_due": response.comments_due},
+        part=part_dates(response),
+    )
     if request.method == "POST" and form.is_valid():
         due = form.cleaned_data["comments_due"]
         if _save(
             form,
-            lambda: services.response_set_comments_due(
-                response=response, expected_version=form.cleaned_data["version"], comments_due=due
-            ),
+            lambda: services.response_set_comments_due(response=response, comments_due=due, **form.expected),
         ):
             messages.success(
                 request,
@@ -272,14 +271,16 @@ def response_edit_comments_due(request: AuthenticatedHttpRequest, response: Resp
 
 @response_view(("GET", "POST"), edit=True)
 def response_edit_deadline(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
-    form = DeadlineForm(request.POST or None, response=response, initial={"deadline": response.deadline})
-    restore_form = RestoreDeadlineForm(response=response, prefix="restore")
+    form = DeadlineForm(
+        request.POST or None, response=response, initial={"deadline": response.deadline}, part=part_dates(response)
+    )
+    restore_form = RestoreDeadlineForm(response=response, prefix="restore", part=part_dates(response))
     if request.method == "POST" and form.is_valid():
         deadline, reason = form.cleaned_data["deadline"], form.cleaned_data["reason"]
         if _save(
             form,
             lambda: services.response_override_deadline(
-                response=response, expected_version=form.cleaned_data["version"], deadline=deadline, reason=reason
+                response=response, deadline=deadline, reason=reason, **form.expected
             ),
         ):
             messages.success(request, f"Section 55 response deadline changed to {deadline:%-d %B %Y}.")
@@ -289,18 +290,16 @@ def response_edit_deadline(request: AuthenticatedHttpRequest, response: Response
 
 @response_view(("POST",))
 def response_restore_deadline(request: AuthenticatedHttpRequest, response: Response) -> HttpResponse:
-    restore_form = RestoreDeadlineForm(request.POST, response=response, prefix="restore")
+    restore_form = RestoreDeadlineForm(request.POST, response=response, prefix="restore", part=part_dates(response))
     if restore_form.is_valid() and _save(
         restore_form,
         lambda: services.response_restore_deadline(
-            response=response,
-            expected_version=restore_form.cleaned_data["version"],
-            reason=restore_form.cleaned_data["reason"],
+            response=response, reason=restore_form.cleaned_data["reason"], **restore_form.expected
         ),
     ):
         messages.success(request, f"Deadline set back to the HMICFRS form date, {response.deadline:%-d %B %Y}.")
         return redirect(f"{response.get_absolute_url()}#dates")
-    form = DeadlineForm(response=response, initial={"deadline": response.deadline})
+    form = DeadlineForm(response=response, initial={"deadline": response.deadline}, part=part_dates(response))
     return _form_page(request, "responses/edit_deadline.html", response, form, restore_form=restore_form)
 
 
@@ -318,7 +317,11 @@ def _typed_explanation(request: AuthenticatedHttpRequest, finding_response: Any)
     text = request.POST.get("explanation")
     if text is None or text.strip() == finding_response.explanation:
         return None
-    return {"explanation": text, "version": request.POST.get("version", "")}
+    return {
+        "explanation": text,
+        "version": request.POST.get("version", ""),
+        "part_state": request.POST.get("part_state", ""),
+    }
 
 
 def _typed_progress(request: AuthenticatedHttpRequest) -> dict[str, str] | None:
@@ -353,7 +356,8 @@ def finding_edit(request: AuthenticatedHttpRequest, response: Response, finding_
         initial = {"explanation": draft.get("explanation", finding_response.explanation)}
         if str(draft.get("version", "")).isdigit():
             initial["version"] = int(draft["version"])
-        form = ExplanationForm(response=response, initial=initial)
+            initial["part_state"] = draft.get("part_state", "")
+        form = ExplanationForm(response=response, initial=initial, part=part_explanation(finding_response))
         progress_form = ProgressForm(prefix="progress", initial=draft.get("progress"))
         return _finding_page(request, response, finding_response, form, progress_form)
     form = ExplanationForm(request.POST, response=response)
@@ -361,9 +365,7 @@ def finding_edit(request: AuthenticatedHttpRequest, response: Response, finding_
     if form.is_valid() and _save(
         form,
         lambda: services.finding_response_explain(
-            expected_version=form.cleaned_data["version"],
-            finding_response=finding_response,
-            explanation=form.cleaned_data["explanation"],
+            finding_response=finding_response, explanation=form.cleaned_data["explanation"], **form.expected
         ),
     ):
         messages.success(request, f"Explanation of {finding_response.finding} saved.")
@@ -404,7 +406,11 @@ def finding_add_progress(request: AuthenticatedHttpRequest, response: Response, 
     form = (
         ExplanationForm(request.POST, response=response)
         if explanation is not None
-        else ExplanationForm(response=response, initial={"explanation": finding_response.explanation})
+        else ExplanationForm(
+            response=response,
+            initial={"explanation": finding_response.explanation},
+            part=part_explanation(finding_response),
+        )
     )
     return _finding_page(request, response, finding_response, form, progress_form)
 
@@ -426,7 +432,9 @@ def _step_page(
             initial |= {"evidence_url": item.evidence_url, "evidence_reference": item.evidence_reference}
         if step.key == "published_on_website" and not initial.get("evidence_url"):
             initial["evidence_url"] = _public_url(request, response)
-        tick_form = TickForm(response=response, initial=initial, hint=step.evidence_hint)
+        tick_form = TickForm(
+            response=response, initial=initial, hint=step.evidence_hint, part=part_step(response, step)
+        )
     return render(
         request,
         "responses/checklist_step.html",
@@ -435,7 +443,7 @@ def _step_page(
             "step": step,
             "item": item,
             "tick_form": tick_form,
-            "untick_form": untick_form or UntickForm(response=response),
+            "untick_form": untick_form or UntickForm(response=response, part=part_step(response, step)),
         },
     )
 
@@ -453,7 +461,7 @@ def checklist_tick(request: AuthenticatedHttpRequest, response: Response, step_k
         form,
         lambda: services.checklist_tick(
             response=response,
-            expected_version=form.cleaned_data["version"],
+            **form.expected,
             step=step,
             user=request.user,
             done_on=form.cleaned_data["done_on"],
@@ -475,7 +483,7 @@ def checklist_untick(request: AuthenticatedHttpRequest, response: Response, step
         form,
         lambda: services.checklist_untick(
             response=response,
-            expected_version=form.cleaned_data["version"],
+            **form.expected,
             step=step,
             reason=form.cleaned_data["reason"],
         ),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 
 from core.dates import refuse_future
 from responses.models import ChecklistItem, ChecklistStep, Response
-from responses.services._base import editing, save_response
+from responses.services._base import editing, part_step, save_response
 
 
 def validate_done_on(response: Response, done_on: dt.date) -> None:
@@ -29,8 +29,9 @@ def checklist_tick(
     evidence_reference: str = "",
     note: str = "",
     expected_version: int | None = None,
+    expected_part: str = "",
 ) -> ChecklistItem:
-    with editing(response, expected_version):
+    with editing(response, expected_version, part=part_step(response, step), expected_part=expected_part):
         validate_done_on(response, done_on)
         item, _ = ChecklistItem.objects.get_or_create(response=response, step=step)
         item.done_on = done_on
@@ -44,12 +45,19 @@ def checklist_tick(
 
 
 def checklist_untick(
-    *, response: Response, step: ChecklistStep, reason: str, expected_version: int | None = None
+    *,
+    response: Response,
+    step: ChecklistStep,
+    reason: str,
+    expected_version: int | None = None,
+    expected_part: str = "",
 ) -> ChecklistItem:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why this step is no longer done."})
-    with editing(response, expected_version, reason=reason):
+    with editing(
+        response, expected_version, reason=reason, part=part_step(response, step), expected_part=expected_part
+    ):
         item = ChecklistItem.objects.filter(response=response, step=step, done_on__isnull=False).first()
         if item is None:
             raise ValidationError({"reason": "This step is not ticked."})

@@ -9,7 +9,13 @@ from django.core.exceptions import ValidationError
 
 from core.dates import future_error, in_future
 from responses.models import COMMENT_FIELDS, Response
-from responses.services._base import editing, refuse_if_published_and_failing, save_response
+from responses.services._base import (
+    editing,
+    part_comments,
+    part_owner,
+    refuse_if_published_and_failing,
+    save_response,
+)
 
 
 def validate_comments(values: dict[str, Any], published: dt.date) -> None:
@@ -33,12 +39,14 @@ def validate_comments(values: dict[str, Any], published: dt.date) -> None:
         raise ValidationError(errors)
 
 
-def response_update_comments(*, response: Response, expected_version: int | None = None, **values: Any) -> list[str]:
+def response_update_comments(
+    *, response: Response, expected_version: int | None = None, expected_part: str = "", **values: Any
+) -> list[str]:
     """Save the chief constable's and the body's comments; returns the labels of the fields that changed."""
     unknown = set(values) - set(COMMENT_FIELDS)
     if unknown:
         raise TypeError(f"Not comment fields: {', '.join(sorted(unknown))}")
-    with editing(response, expected_version):
+    with editing(response, expected_version, part=part_comments(response), expected_part=expected_part):
         values = {name: values.get(name, getattr(response, name)) for name in COMMENT_FIELDS}
         for name in ("cc_comments", "body_comments", "response_to_cc"):
             values[name] = values[name].strip()
@@ -52,10 +60,12 @@ def response_update_comments(*, response: Response, expected_version: int | None
         return [str(getattr(Response._meta.get_field(name), "verbose_name", name)) for name in changed]
 
 
-def response_set_owner(*, response: Response, owner: Any, expected_version: int | None = None) -> Response:
+def response_set_owner(
+    *, response: Response, owner: Any, expected_version: int | None = None, expected_part: str = ""
+) -> Response:
     """The officer responsible: someone who works for the body that makes the response (or nobody)."""
     if owner is not None and owner.body_id != response.body_id:
         raise ValidationError({"owner": "The owner must work for the body that makes this response."})
-    with editing(response, expected_version):
+    with editing(response, expected_version, part=part_owner(response), expected_part=expected_part):
         response.owner = owner
         return save_response(response)

@@ -12,7 +12,7 @@ from core.dates import long_date
 from inspections.models import Inspection
 from responses import deadlines
 from responses.models import Response
-from responses.services._base import editing, save_response
+from responses.services._base import editing, part_dates, save_response
 
 # An overridden deadline still has to be a date that makes sense for the report.
 MAX_OVERRIDE_DAYS = 366
@@ -49,12 +49,12 @@ def inspection_correct_published_on(*, inspection: Inspection, published_on: dt.
 
 
 def response_override_deadline(
-    *, response: Response, deadline: dt.date, reason: str, expected_version: int | None = None
+    *, response: Response, deadline: dt.date, reason: str, expected_version: int | None = None, expected_part: str = ""
 ) -> Response:
     reason = reason.strip()
     if not reason:
         raise ValidationError({"deadline_override_reason": "Say why the deadline is being overridden."})
-    with editing(response, expected_version, reason=reason):
+    with editing(response, expected_version, reason=reason, part=part_dates(response), expected_part=expected_part):
         published = response.inspection.published_on
         refuse_without_statutory_deadline(published)
         if not published < deadline <= published + dt.timedelta(days=MAX_OVERRIDE_DAYS):
@@ -75,12 +75,14 @@ def refuse_without_statutory_deadline(published: dt.date) -> None:
         raise ValidationError({"deadline": f"{deadlines.NO_STATUTORY_DEADLINE} There is no deadline to override."})
 
 
-def response_restore_deadline(*, response: Response, reason: str, expected_version: int | None = None) -> Response:
+def response_restore_deadline(
+    *, response: Response, reason: str, expected_version: int | None = None, expected_part: str = ""
+) -> Response:
     """Back to the HMICFRS form's deadline (published + 56 days), with a reason."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": "Say why the deadline goes back to the HMICFRS form date."})
-    with editing(response, expected_version, reason=reason):
+    with editing(response, expected_version, reason=reason, part=part_dates(response), expected_part=expected_part):
         response.deadline = deadlines.form_deadline(response.inspection.published_on)
         response.deadline_overridden = False
         response.deadline_override_reason = ""
@@ -109,9 +111,9 @@ def validate_comments_due(response: Response, comments_due: dt.date | None) -> N
 
 
 def response_set_comments_due(
-    *, response: Response, comments_due: dt.date | None, expected_version: int | None = None
+    *, response: Response, comments_due: dt.date | None, expected_version: int | None = None, expected_part: str = ""
 ) -> Response:
-    with editing(response, expected_version):
+    with editing(response, expected_version, part=part_dates(response), expected_part=expected_part):
         validate_comments_due(response, comments_due)
         response.comments_due = comments_due
         return save_response(response)

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from responses.models import FindingResponse, FindingUpdate, Progress
-from responses.services._base import editing, save_response
+from responses.services._base import editing, part_explanation, save_response
 
 EMPTY_EXPLANATION = "Write the explanation, or say why no action is taken."
 
@@ -25,10 +25,12 @@ def validate_explanation(finding_response: FindingResponse, explanation: str) ->
 
 
 def finding_response_explain(
-    *, finding_response: FindingResponse, explanation: str, expected_version: int | None = None
+    *, finding_response: FindingResponse, explanation: str, expected_version: int | None = None, expected_part: str = ""
 ) -> FindingResponse:
+    """Save the explanation. With `expected_part` (its state as the form loaded it), a save made meanwhile to
+    another part of the response is no conflict (services/_base.py)."""
     response = finding_response.response
-    with editing(response, expected_version):
+    with editing(response, expected_version, part=part_explanation(finding_response), expected_part=expected_part):
         explanation = explanation.strip()
         validate_explanation(finding_response, explanation)
         finding_response.explanation = explanation
