@@ -20,7 +20,8 @@ from responses.views import DOCX_TYPE, PDF_TYPE, _attachment, _save, response_vi
 
 
 def _signatories_url(response: Response) -> str:
-    return reverse("admin:inspections_localpolicingbody_change", args=[response.body_id])
+    """The office's signatories page (docs/office.md), for the response's body."""
+    return f"{reverse('office:signatories')}?body={response.body_id}"
 
 
 def _approve_page(

@@ -218,7 +218,7 @@ def test_the_approve_page_shows_errors_and_saves_nothing(
 def test_without_a_signatory_the_page_says_where_they_are_set(response: Response, approver: User) -> None:
     html = _client(approver).get(reverse("response_approve", args=[response.pk])).content.decode()
     assert "has no active signatory" in html
-    assert reverse("admin:inspections_localpolicingbody_change", args=[response.body_id]) in html
+    assert f'href="{reverse("office:signatories")}?body={response.body_id}"' in html
     assert "Record the approval" not in html
 
 

@@ -19,7 +19,7 @@ from django.utils.text import slugify
 from accounts.models import User
 from audit.context import acting_as
 from demo import data as demo_data
-from inspections.models import Finding, Force, Inspection, LocalPolicingBody, PublicationType
+from inspections.models import Finding, Force, Inspection, LocalPolicingBody, PublicationType, Signatory
 from responses import services
 from responses.models import ChecklistStep, FindingResponse, Response
 
@@ -159,6 +159,7 @@ class Command(BaseCommand):
             strict=True,
         ):
             services.finding_response_explain(finding_response=fr, explanation=explanation)
+        self._approve(response, dt.date.fromisoformat(spec["response_published_on"]))
         services.response_publish(
             response=response,
             published_on=dt.date.fromisoformat(spec["response_published_on"]),
@@ -208,6 +209,7 @@ class Command(BaseCommand):
             if explanation:
                 services.finding_response_explain(finding_response=fr, explanation=explanation)
         if "published_days_ago" in state:
+            self._approve(response, today - dt.timedelta(days=state["published_days_ago"]))
             services.response_publish(
                 response=response,
                 published_on=today - dt.timedelta(days=state["published_days_ago"]),
@@ -216,6 +218,18 @@ class Command(BaseCommand):
         done = {key: today - dt.timedelta(days=days) for key, days in state.get("checklist_done_days_ago", {}).items()}
         self._tick(response, done, state.get("checklist_evidence", {}))
         services.response_sync_status(response=response)
+
+    def _approve(self, response: Response, on: dt.date) -> None:
+        """Sign-off before publishing (responses/services/approval.py): the demo body's commissioner, recorded by
+        the demo admin."""
+        signatory, _ = Signatory.objects.get_or_create(
+            body=response.body,
+            name="Alex Morgan",
+            defaults={"title": f"Police and Crime Commissioner for {response.body.force.name}"},
+        )
+        services.response_approve(
+            response=response, signatory=signatory, approved_on=on, user=User.objects.get(username="admin")
+        )
 
     def _tick(self, response: Response, done: dict[str, dt.date], evidence: dict[str, str]) -> None:
         for key, done_on in done.items():
