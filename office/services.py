@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import Role, User
+from accounts.services import set_password_link
 from audit.context import acting_as
 from audit.models import AuditEntry
 from inspections.models import LocalPolicingBody, Signatory
@@ -317,6 +318,38 @@ def user_reactivate(*, user: User, by: User) -> User:
     user.is_active = True
     user.save(update_fields=["is_active"])
     return user
+
+
+def user_send_password_link(*, user: User, by: User) -> None:
+    """Email `user` a one-time link to choose a new password (the link `setup_office` sends; it lapses after
+    PASSWORD_RESET_TIMEOUT and is spent by use or by signing in). Their current password keeps working until then."""
+    with transaction.atomic():
+        user = _lock_member(user=user, by=by)
+        if not user.is_active:
+            raise ValidationError(f"{user} is deactivated: reactivate them first.")
+        if not user.email:
+            raise ValidationError(f"{user} has no email address to send the link to.")
+        _audit(
+            user,
+            action=AuditEntry.Action.UPDATE,
+            body_id=user.body_id,  # type: ignore[arg-type]
+            changes={"password_link_sent_to": [None, user.email]},
+        )
+    valid_days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    text = render_to_string(
+        "office/email/password_link.txt",
+        {
+            "body": user.body.display_name if user.body else "",
+            "user": user,
+            "link": set_password_link(user=user),
+            "valid_days": valid_days,
+            "login_url": f"{settings.SITE_URL}{reverse('login')}",
+        },
+    )
+    try:
+        send_mail("Choose a new password for the Section 55 Tracker", text, None, [user.email])
+    except (OSError, smtplib.SMTPException) as exc:
+        raise InvitationNotSent(str(exc)) from exc
 
 
 # --- the body's settings -------------------------------------------------------------------------------------------

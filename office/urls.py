@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("office/people/<int:pk>/", views.person, name="person"),
     path("office/people/<int:pk>/deactivate/", views.person_deactivate, name="person_deactivate"),
     path("office/people/<int:pk>/reactivate/", views.person_reactivate, name="person_reactivate"),
+    path("office/people/<int:pk>/password-link/", views.person_password_link, name="person_password_link"),
     path("office/invitations/<int:pk>/withdraw/", views.invitation_withdraw, name="invitation_withdraw"),
     path("office/settings/", views.body_settings, name="settings"),
     path("office/signatories/", views.signatories, name="signatories"),

@@ -201,6 +201,21 @@ def person_reactivate(request: AuthenticatedHttpRequest, body: LocalPolicingBody
     return _back_to_person(request, member)
 
 
+@office_view
+@require_POST
+def person_password_link(request: AuthenticatedHttpRequest, body: LocalPolicingBody | None, pk: int) -> HttpResponse:
+    member = selectors.member_for_admin(request.user, pk)
+    try:
+        services.user_send_password_link(user=member, by=request.user)
+    except ValidationError as exc:
+        messages.error(request, _error(exc))
+    except services.InvitationNotSent:
+        messages.error(request, "The link could not be emailed just now. Try again in a few minutes.")
+    else:
+        messages.success(request, f"A link to choose a new password is emailed to {member.email}.")
+    return _back_to_person(request, member)
+
+
 # --- settings and signatories --------------------------------------------------------------------------------------
 @office_view
 @require_http_methods(["GET", "HEAD", "POST"])

@@ -138,6 +138,13 @@ WALK: list[Step] = [
         "POST",
         lambda w: {"role": "editor"},
     ),
+    Step(
+        "POST a password link for A's editor",
+        _plain("person_password_link", lambda w: w.a_editor),
+        A_POST,
+        "POST",
+        lambda w: {},
+    ),
     Step("POST deactivate A's editor", _plain("person_deactivate", lambda w: w.a_editor), A_POST, "POST", lambda w: {}),
     Step("POST reactivate A's editor", _plain("person_reactivate", lambda w: w.a_editor), A_POST, "POST", lambda w: {}),
     Step(

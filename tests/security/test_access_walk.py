@@ -213,6 +213,22 @@ def _admin(name: str, obj: Callable[[World], Any] | None = None) -> Url:
     return lambda w, role: reverse(f"admin:{name}", args=[obj(w).pk] if obj else [])
 
 
+def _office(name: str) -> Url:
+    """An office page of body A (the national superuser names the body; A's own admin may too)."""
+    return lambda w, role: reverse(f"office:{name}") + f"?body={w.a_draft.body_id}"
+
+
+def _of_a_body(w: World, name: str, obj: Any) -> str:
+    return reverse(f"office:{name}", args=[obj.pk]) + f"?body={w.a_draft.body_id}"
+
+
+def _addresses_of_a(w: World) -> dict[str, str]:
+    """Body A's addresses as they are (the force comments' steps need its force contacts kept)."""
+    body = type(w.a_draft.body).objects.get(pk=w.a_draft.body_id)
+    names = ("shared_inbox", "escalation_emails", "force_contact_emails", "sso_email_domains")
+    return {name: getattr(body, name) for name in names}
+
+
 def _today() -> str:
     return timezone.localdate().isoformat()
 
@@ -366,6 +382,23 @@ WALK: list[Step] = [
     Step("digest opt-out, tampered link", _fixed("digest_opt_out", "tampered:token"), (404,) * 6),
     # --- the office's history, imported by a body admin (or the national superuser) --------------------------------
     Step("import history page", _fixed("import_history"), BODY_ADMIN_200),
+    # --- the office's administration (docs/office.md): its admins and the national superuser, never body B -------
+    Step("office home", _office("home"), BODY_ADMIN_200),
+    Step("office: people", _office("people"), BODY_ADMIN_200),
+    Step("office: invite page", _office("invite"), BODY_ADMIN_200),
+    Step("office: A's viewer", lambda w, r: _of_a_body(w, "person", w.users["viewer"]), BODY_ADMIN_200),
+    Step("office: addresses", _office("settings"), BODY_ADMIN_200),
+    Step("office: signatories", _office("signatories"), BODY_ADMIN_200),
+    Step("office: outbox", _office("outbox"), BODY_ADMIN_200),
+    Step("office: audit trail of A", _office("audit"), BODY_ADMIN_200),
+    Step("office: join, a forged link", _fixed("office:join", "forged:link"), (404,) * 6),
+    Step(
+        "POST office: A's addresses",
+        _office("settings"),
+        (LOGIN, 403, 403, SAVED, 403, SAVED),
+        "POST",
+        lambda w: _addresses_of_a(w) | {"shared_inbox": "office@norfolk-opcc.example"},
+    ),
     # --- accounts and health --------------------------------------------------------------------------------------
     Step("sign-in page", _fixed("login"), EVERYONE_200),
     Step("password change page", _fixed("password_change"), SIGNED_IN_200),
@@ -707,7 +740,7 @@ def test_every_url_answers_each_visitor_as_expected_and_never_shows_another_body
         # Body A's people and the national superuser do see A's draft: the negative checks above are not vacuous.
         assert {"response page, A draft", "Word document, A draft", "PDF, A draft", "admin: A draft"} <= seen_a, seen_a
     if role in ("body_admin", "national"):
-        assert {"audit.csv", "admin: an audit entry of A"} <= seen_a, seen_a
+        assert {"audit.csv", "admin: an audit entry of A", "office: audit trail of A"} <= seen_a, seen_a
     if role == "national":
         assert MARKER_B in _text(client.get(reverse("response_detail", args=[world.b_draft.pk])))
 
