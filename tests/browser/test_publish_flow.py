@@ -25,6 +25,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 ROOT = Path(settings.BASE_DIR)
 SCREENSHOTS = ROOT / "var" / "screenshots"
 EDITOR_PASSWORD = "norfolk-editor-demo"  # loaddemo's default (DEMO_EDITOR_PASSWORD)
+ADMIN_PASSWORD = "norfolk-admin-demo"  # loaddemo's default (DEMO_ADMIN_PASSWORD); the admin may approve
+SIGNATORY = "Alex Morgan, Police and Crime Commissioner for Norfolk"  # the demo body's signatory
 OVERDUE_TITLE = "National child protection inspection: Norfolk Constabulary"
 
 
@@ -58,6 +60,27 @@ def screenshot(page: Page, name: str) -> None:
 
 def success_banner(page: Page) -> Any:
     return page.locator(".govuk-notification-banner--success")
+
+
+def approve_as_admin(browser: Browser, base: str, response_url: str, *, name: str = "") -> None:
+    """The demo admin (who may approve) signs the response's text off as it is now, in a browser of their own."""
+    context = new_context(browser)
+    page = context.new_page()
+    page.goto(f"{base}/")
+    page.fill("#id_username", "admin")
+    page.fill("#id_password", ADMIN_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.goto(response_url)
+    page.locator("#approval").get_by_role("link", name=re.compile("Approve for publication")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Approve for publication")
+    page.get_by_label(SIGNATORY).check()
+    if name:
+        screenshot(page, name)
+        assert_accessible(page, "approve page")
+    page.get_by_role("button", name="Record the approval").click()
+    expect(success_banner(page)).to_contain_text(f"Approved for publication by {SIGNATORY}")
+    expect(page.locator("#approval")).to_contain_text("Approved for publication by Alex Morgan")
+    context.close()
 
 
 def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browser) -> None:
@@ -120,6 +143,12 @@ def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browse
     expect(success_banner(page)).to_contain_text("Saved: the body's comments on the report.")
     expect(page.locator("#publication-problems")).to_have_count(0)
 
+    # Not yet approved: the editor cannot sign it off, so the admin records the commissioner's approval.
+    expect(page.locator("#approval")).to_contain_text("Not approved")
+    approve_as_admin(browser, base, response_url, name="approve")
+    page.goto(response_url)
+    expect(page.locator("#approval")).to_contain_text(f"Approved for publication by {SIGNATORY}")
+
     # Publish: it is overdue, so the page asks why it is late.
     page.locator("#publishing").get_by_role("link", name="Publish").click()
     page.fill("#id_late_reason", "The chief constable's comments arrived after the date set.")
@@ -138,6 +167,8 @@ def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browse
     expect(public.get_by_role("heading", level=1)).to_contain_text("Norfolk Police and Crime Commissioner's response")
     expect(public.locator("body")).to_contain_text("Strategy discussions are now tracked daily")
     expect(public.get_by_role("link", name="Sign out")).to_have_count(0)
+    expect(public.locator("#signatory")).to_contain_text("Alex Morgan")
+    expect(public.locator("header a[href='/accounts/login/'], header a[href='/']")).to_have_count(0)
     screenshot(public, "public")
     assert_accessible(public, "public page")
     with public.expect_download() as download_info:
@@ -171,6 +202,10 @@ def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browse
     expect(changed).to_contain_text("every quarter")
     screenshot(page, "changed-since-publication")
     assert_accessible(page, "response page, changed since publication")
+    # The change cleared the approval: the correction needs a fresh one.
+    expect(page.locator("#approval")).to_contain_text("Not approved")
+    approve_as_admin(browser, base, response_url)
+    page.goto(response_url)
     page.locator("#publishing").get_by_role("link", name="Publish a correction").click()
     assert_accessible(page, "correction page")
     page.fill("#id_reason", "The commissioner's comments now say how often the panel hears of progress.")
@@ -189,5 +224,14 @@ def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browse
     expect(public.locator("body")).not_to_contain_text("every quarter")
     screenshot(public, "public-version-1")
     assert_accessible(public, "public page, version 1")
+
+    # The public index lists it by year, with the correction noted, and the Atom feed has it.
+    public.goto(f"{base}/published/")
+    expect(public.get_by_role("heading", level=1)).to_have_text("Published section 55 responses")
+    expect(public.locator("body")).to_contain_text(f"Response to {OVERDUE_TITLE} (updated)")
+    screenshot(public, "public-index")
+    assert_accessible(public, "public index")
+    public.get_by_role("link", name=f"Response to {OVERDUE_TITLE}").click()
+    expect(public.locator("#update-note")).to_be_visible()
     anonymous.close()
     context.close()
