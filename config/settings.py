@@ -338,6 +338,9 @@ S55_COPY_TO = {
     "hmicfrs": env_str("S55_COPY_TO_HMICFRS", ""),
     "home_secretary": env_str("S55_COPY_TO_HOME_SECRETARY", ""),
 }
+# The bodies (their full names, separated by "|") whose public progress page, /published/progress/, shows the status
+# of each recommendation of their published responses; empty, no body shows one (docs/panel-report.md).
+PUBLIC_PROGRESS_BODIES = [name.strip() for name in env_str("PUBLIC_PROGRESS_BODIES", "").split("|") if name.strip()]
 # The reminder sweep runs this often (minutes); reminders are planned per day, so hourly is plenty.
 REMINDER_SWEEP_MINUTES = env_int("REMINDER_SWEEP_MINUTES", 15)
 REMINDER_POLICY = {

@@ -17,12 +17,13 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
+    # Before responses: its /published/<slug>/ would take /published/progress/ for a response's address.
+    path("", include("reports.urls")),
     path("", include("responses.urls")),
     path("", include("notifications.urls")),
     path("", include("intake.urls")),
     path("", include("forcecomments.urls")),
     path("", include("actions.urls")),
-    path("", include("reports.urls")),
     path("", include("office.urls")),
     path("exports/", include("exports.urls")),
 ]

@@ -347,6 +347,24 @@ WALK: list[Step] = [
     Step(
         "public Atom feed, body A", lambda w, r: reverse("published_feed") + f"?body={w.a_draft.body_id}", EVERYONE_200
     ),
+    # --- the Police and Crime Panel's report (docs/panel-report.md): any staff, their own body; the public progress
+    # page (no body is named in PUBLIC_PROGRESS_BODIES here, so it is a 404 for everyone) ----------------------------
+    Step("Panel report", _fixed("reports:panel"), SIGNED_IN_200),
+    Step(
+        "Panel report, asking for body B",
+        lambda w, r: reverse("reports:panel") + f"?from=2020-01-01&to={_today()}&body={w.b_draft.body_id}",
+        SIGNED_IN_200,
+    ),
+    Step("Panel report, a wrong date", lambda w, r: reverse("reports:panel") + "?from=2024-02-30", SIGNED_IN_200),
+    Step("Panel report PDF", _fixed("reports:panel_pdf"), SIGNED_IN_200),
+    Step("Panel report XLSX", _fixed("reports:panel_xlsx"), SIGNED_IN_200),
+    Step("Panel report, POST", _fixed("reports:panel"), (LOGIN, 405, 405, 405, 405, 405), "POST", lambda w: {}),
+    Step("public progress page", _fixed("reports:published_progress"), (404, 404, 404, 404, 404, 404)),
+    Step(
+        "public progress page, body A",
+        lambda w, r: reverse("reports:published_progress") + f"?body={w.a_draft.body_id}",
+        (404, 404, 404, 404, 404, 404),
+    ),
     # --- exports --------------------------------------------------------------------------------------------------
     Step("register.csv", _fixed("export_register"), SIGNED_IN_200),
     Step("register.xlsx", _fixed("export_register_xlsx"), SIGNED_IN_200),
