@@ -16,6 +16,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from docx import Document
+from pypdf import PdfReader
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import AXE
@@ -233,5 +234,24 @@ def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browse
     assert_accessible(public, "public index")
     public.get_by_role("link", name=f"Response to {OVERDUE_TITLE}").click()
     expect(public.locator("#update-note")).to_be_visible()
+
+    # The s55(6) copy to HMICFRS: a covering letter signed by the approver's signatory, submitted to the portal.
+    page.goto(response_url)
+    page.get_by_role("link", name="Copies to HMICFRS and the Home Secretary").click()
+    assert_accessible(page, "letters page")
+    page.get_by_label("HMICFRS").check()
+    page.get_by_role("button", name="Make the letter").click()
+    expect(success_banner(page)).to_contain_text("The letter to HMICFRS is ready")
+    screenshot(page, "letter")
+    assert_accessible(page, "letter page")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="PDF").click()
+    letter = PdfReader(io.BytesIO(Path(download_info.value.path()).read_bytes()))
+    letter_text = " ".join(p.extract_text() or "" for p in letter.pages)
+    assert "Dear Chief Inspector" in letter_text and "Alex Morgan" in letter_text
+    page.fill("#id_evidence_reference", "PORTAL-2024-17")
+    page.get_by_role("button", name="Record it").click()
+    expect(success_banner(page)).to_contain_text("Ticked: Response submitted to the HMICFRS monitoring portal")
+    expect(page.locator("#step-submitted_to_portal-hint")).to_contain_text("PORTAL-2024-17. With the covering letter")
     anonymous.close()
     context.close()
