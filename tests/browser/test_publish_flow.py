@@ -16,8 +16,8 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from docx import Document
-from pypdf import PdfReader
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from pypdf import PdfReader
 
 from tests.browser.conftest import AXE
 
