@@ -319,6 +319,16 @@ INTAKE_MAX_REPORT_BYTES = env_int("INTAKE_MAX_REPORT_BYTES", 30_000_000)
 # An invitation to join a body's staff works once, within this many days of being sent.
 OFFICE_INVITATION_DAYS = env_int("OFFICE_INVITATION_DAYS", 7)
 
+# --- The chief constable's comments by link (docs/force-comments.md) ---------------------------
+# A link answers until this many days after the comments-due date.
+FORCE_COMMENTS_LINK_DAYS = env_int("FORCE_COMMENTS_LINK_DAYS", 14)
+# Rate limits of /comments/<token>/, per window: requests per client address, failed tokens per client address,
+# and failed tokens per token prefix from any address.
+FORCE_COMMENTS_RATE_WINDOW_SECONDS = env_int("FORCE_COMMENTS_RATE_WINDOW_SECONDS", 900)
+FORCE_COMMENTS_RATE_PER_ADDRESS = env_int("FORCE_COMMENTS_RATE_PER_ADDRESS", 120)
+FORCE_COMMENTS_FAILURES_PER_ADDRESS = env_int("FORCE_COMMENTS_FAILURES_PER_ADDRESS", 20)
+FORCE_COMMENTS_FAILURES_PER_PREFIX = env_int("FORCE_COMMENTS_FAILURES_PER_PREFIX", 10)
+
 # --- The domain's own knobs --------------------------------------------------------------------
 # s55(4): the body sets the date by which the chief constable's comments are due.
 S55_COMMENTS_DUE_DAYS = env_int("S55_COMMENTS_DUE_DAYS", 28)

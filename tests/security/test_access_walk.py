@@ -35,6 +35,8 @@ from django.utils import timezone
 
 from accounts.models import Role, User
 from audit.models import AuditEntry
+from forcecomments.models import CommentsLink, Invitation, Submission
+from forcecomments.tokens import token_for
 from inspections.models import Inspection
 from intake import services as intake_services
 from notifications.emails import DIGEST_OPT_OUT_SALT
@@ -161,6 +163,29 @@ def _build_world() -> World:
     tokens["anonymous"] = revoked.token  # a stranger holding a revoked feed address
     tokens["a_signatory"] = str(signatory_of(body_a).pk)  # not tokens: the published record's ids
     tokens["a_letter"] = str(a_letter.pk)
+
+    # The chief constable's comments by link: a live link to A's draft with a version received, and a revoked one.
+    body_a.force_contact_emails = "cc.office@norfolk.police.example"
+    body_a.save()
+    revoked_link = CommentsLink.objects.create(
+        invitation=Invitation.objects.create(response=a_draft, revoked_at=timezone.now()), recipient="old@example.org"
+    )
+    live_link = CommentsLink.objects.create(
+        invitation=Invitation.objects.create(response=a_draft), recipient="cc.office@norfolk.police.example"
+    )
+    received = Submission.objects.create(
+        response=a_draft,
+        invitation=live_link.invitation,
+        link=live_link,
+        number=1,
+        name="Sam",
+        email="sam@example.org",
+        sent_to=live_link.recipient,
+        cc_comments="The chief constable welcomes the report.",
+    )
+    tokens["force_link"] = token_for(live_link.lookup)
+    tokens["force_link_revoked"] = token_for(revoked_link.lookup)
+    tokens["force_submission"] = str(received.pk)  # not a token: the pk of the version received
 
     a_entry = next(e for e in AuditEntry.objects.filter(response_id=a_draft.pk) if MARKER_A in json.dumps(e.changes))
     return World(
@@ -502,6 +527,32 @@ WALK: list[Step] = [
             "comments_due": (w.a_draft.statutory_last_day - dt.timedelta(days=10)).isoformat(),
         },
     ),
+    # --- the chief constable's comments by link (docs/force-comments.md) -------------------------------------------
+    Step("force comments: the link page", lambda w, r: f"/comments/{w.tokens['force_link']}/", EVERYONE_200),
+    Step("force comments: a revoked link", lambda w, r: f"/comments/{w.tokens['force_link_revoked']}/", (404,) * 6),
+    Step("force comments: a forged token", _fixed("forcecomments:comments", "forged:token"), (404,) * 6),
+    Step(
+        "force comments: POST to a forged token",
+        _fixed("forcecomments:comments", "forged:token"),
+        (404,) * 6,
+        "POST",
+        lambda w: {"name": "Sam", "email": "sam@example.org", "cc_comments": "Guess"},
+    ),
+    Step("force comments: invite page", _a("forcecomments:invite"), A_EDIT_PAGE),
+    Step(
+        "force comments: a version received",
+        lambda w, r: reverse("forcecomments:submission", args=[w.a_draft.pk, int(w.tokens["force_submission"])]),
+        A_READ,
+    ),
+    Step(
+        "force comments: POST use a version",
+        lambda w, r: reverse("forcecomments:use", args=[w.a_draft.pk, int(w.tokens["force_submission"])]),
+        A_POST,
+        "POST",
+        lambda w: {"version": _version(w.a_draft)},
+    ),
+    Step("force comments: POST revoke", _a("forcecomments:revoke"), A_POST, "POST", lambda w: {}),
+    Step("force comments: POST invite", _a("forcecomments:invite"), A_POST, "POST", lambda w: {}),
     Step(
         "POST deadline override",
         _a("response_edit_deadline"),
