@@ -38,7 +38,7 @@ def is_staff(request: HttpRequest) -> bool:
 
 
 class RoleAdminMixin:
-    """Viewers read, editors add and change, body admins also delete. National superusers do everything."""
+    """Viewers read, editors and approvers add and change, body admins also delete; national superusers do all."""
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return is_staff(request)

@@ -41,6 +41,14 @@ class BodyKind(models.TextChoices):
     COMMON_COUNCIL = "common_council", "Common Council of the City of London"
 
 
+_HOLDERS = {
+    BodyKind.PCC: "the Commissioner",
+    BodyKind.PFCC: "the Commissioner",
+    BodyKind.MAYOR: "the Mayor",
+    BodyKind.COMMON_COUNCIL: "the Common Council",
+}
+
+
 class LocalPolicingBody(models.Model):
     """The body that must respond under s55. Bodies change over time; responses keep the body that made them."""
 
@@ -80,6 +88,17 @@ class LocalPolicingBody(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    @property
+    def holder(self) -> str:
+        """Who speaks for the body, as its staff say it: "the Commissioner" (PCC and PFCC), "the Mayor", "the Common
+        Council". Labels read "the Commissioner's comments" (`possessive`)."""
+        return _HOLDERS.get(self.kind, "the body")
+
+    @property
+    def possessive(self) -> str:
+        """The label's possessive: "the Commissioner's", "the Mayor's", "the Common Council's"."""
+        return f"{self.holder}'s"
 
     def escalation_list(self) -> list[str]:
         return _address_lines(self.escalation_emails)
