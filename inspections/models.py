@@ -41,7 +41,7 @@ class BodyKind(models.TextChoices):
     COMMON_COUNCIL = "common_council", "Common Council of the City of London"
 
 
-_HOLDERS = {
+_HOLDERS: dict[str, str] = {
     BodyKind.PCC: "the Commissioner",
     BodyKind.PFCC: "the Commissioner",
     BodyKind.MAYOR: "the Mayor",

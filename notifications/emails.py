@@ -101,13 +101,64 @@ def _headline(row: OutboxEmail, response: Response, today: dt.date) -> str:
     return one_line(row.subject)
 
 
+def _owner_name(response: Response) -> str:
+    owner = response.owner
+    return (owner.get_full_name() or owner.username) if owner is not None else ""
+
+
+def why_you_receive_it(row: OutboxEmail, response: Response) -> str:
+    """Why this address is told, in words: as the owner, as the office's shared inbox, or as an escalation address
+    of an overdue response (notifications/planner.py decides who is told; this says why)."""
+    address = (row.recipient or "").strip().lower()
+    body = response.body
+    owner = response.owner
+    if owner is not None and (owner.email or "").strip().lower() == address:
+        return "You receive this because you own this response."
+    if address and address == (body.shared_inbox or "").strip().lower():
+        return f"You receive this as the shared inbox of {one_line(body.display_name)}."
+    if address in {line.lower() for line in body.escalation_list()}:
+        return (
+            f"You receive this because the response is overdue and {one_line(body.display_name)} lists you to be "
+            "told when a Section 55 response is late."
+        )
+    return f"You receive this as a reminder address of {one_line(body.display_name)}."
+
+
+def publishing_blockers(response: Response, work: OpenWork) -> list[str]:
+    """Everything that stops the response being published (responses/rules.py publication_problems, said for an
+    email): each recommendation without an explanation, the chief constable's comments, the body's own comments.
+    None once it is published."""
+    if response.published_on:
+        return []
+    blockers = [
+        f"Recommendation {number} has no explanation (s55(5B)): {one_line(text)}" for number, text in work.unexplained
+    ]
+    if not response.cc_comments_settled():
+        blockers.append(
+            "The chief constable's comments are not recorded, nor recorded as not received by the date set (s55(4))."
+        )
+    if not response.body_comments.strip():
+        possessive = response.body.possessive
+        blockers.append(
+            f"{possessive[:1].upper()}{possessive[1:]} own comments on the report are not written (s55(5))."
+        )
+    return blockers
+
+
 def reminder_item(row: OutboxEmail, today: dt.date, work: OpenWork | None = None) -> dict[str, Any]:
-    """Everything one reminder says, for the email templates."""
+    """Everything one reminder says, for the email templates.
+
+    Before publication it lists what blocks publishing; the office-use steps (forwarding the published response,
+    putting it on the website, the portal) are listed only once it is published, when they are due."""
     response = row.response
     assert response is not None
     if work is None:
         work = open_work([response.pk])[response.pk]
     return {
+        "owner": one_line(_owner_name(response)),
+        "why": why_you_receive_it(row, response),
+        "blockers": publishing_blockers(response, work),
+        "possessive": response.body.possessive,
         "kind": row.get_kind_display(),
         "headline": _headline(row, response, today),
         "title": one_line(response.inspection.title),
@@ -120,8 +171,7 @@ def reminder_item(row: OutboxEmail, today: dt.date, work: OpenWork | None = None
         "comments_due_days": days_phrase(response.comments_due, today) if response.comments_due else "",
         "comments_settled": response.cc_comments_settled(),
         "status": response.get_status_display(),
-        "open_steps": work.steps,
-        "unexplained": [f"Recommendation {number}: {one_line(text)}" for number, text in work.unexplained],
+        "open_steps": work.steps if response.published_on else [],
         "url": absolute_url(response.get_absolute_url()),
     }
 

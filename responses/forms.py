@@ -121,6 +121,15 @@ class CommentsForm(VersionedForm):
         widget=_textarea(6),
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The body's kind names it: "The Commissioner's response to the report", "The Mayor's …".
+        self.fields["body_comments"].label = f"{_capital(self.response.body.possessive)} response to the report"
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
 
 class ExplanationForm(VersionedForm):
     explanation = forms.CharField(
@@ -130,6 +139,10 @@ class ExplanationForm(VersionedForm):
         widget=_textarea(8),
         help_text="The action taken or proposed in response to this finding, or why no action is being taken.",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["explanation"].label = f"{_capital(self.response.body.possessive)} explanation"
 
 
 class ProgressForm(forms.Form):

@@ -40,5 +40,5 @@ def publication_problems(response: Response, *, unexplained: list[Finding] | Non
             "Record the chief constable's comments, or record that they were not received by the date set (s55(4))."
         )
     if not response.body_comments.strip():
-        problems.append("Add the body's own comments on the report (s55(5)).")
+        problems.append(f"Add {response.body.possessive} own comments on the report (s55(5)).")
     return problems

@@ -122,7 +122,7 @@ def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browse
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_contain_text("There is a problem")
     expect(summary).to_contain_text("Missing: Recommendation 2.")
-    expect(summary).to_contain_text("Add the body's own comments on the report")
+    expect(summary).to_contain_text("Add the Commissioner's own comments on the report")
 
     # Explain it, and write the body's comments.
     page.goto(response_url)

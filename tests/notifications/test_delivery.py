@@ -146,8 +146,9 @@ def test_the_email_says_what_is_due_both_dates_what_is_open_and_links_to_the_res
     for part in (message.body, html):
         assert "18 November 2024 (7 days left)" in part  # statutory last day
         assert "19 November 2024 (8 days left)" in part  # form deadline
-        assert "Response submitted to the HMICFRS monitoring portal" in part
-        assert "Recommendation 2: Do thing 2" in part
+        # Before publication: what stops publishing, not the steps that follow it.
+        assert "Response submitted to the HMICFRS monitoring portal" not in part
+        assert "Recommendation 2 has no explanation (s55(5B)): Do thing 2" in part
         assert f"https://s55.example.org/responses/{response.pk}/" in part
     assert message.alternatives[0].mimetype == "text/html"
     assert (

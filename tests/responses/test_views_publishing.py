@@ -55,7 +55,7 @@ def test_mark_ready_lists_each_failed_check_in_an_error_summary(client: Client, 
     summary = html[html.index("govuk-error-summary") : html.index("</ul>", html.index("govuk-error-summary"))]
     assert "Missing: Recommendation 1, Recommendation 2." in summary
     assert "Record the chief constable&#x27;s comments" in summary
-    assert "Add the body&#x27;s own comments on the report (s55(5))." in summary
+    assert "Add the Commissioner&#x27;s own comments on the report (s55(5))." in summary
     assert 'href="#publishing"' in summary
     assert Response.objects.get(pk=response.pk).ready_at is None
 
