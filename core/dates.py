@@ -6,6 +6,7 @@ import calendar
 import datetime as dt
 import re
 
+import holidays
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
@@ -132,3 +133,35 @@ def _real_day(year: int, month: int, day: int, *, shown: str, day_first: bool) -
             return dt.date(year, month, day)
         reason = f"{MONTH_NAMES[month - 1]} {year} has {last} days"
     raise ValidationError(f"'{shown}' is not a real date: {reason}", code="not_real")
+
+
+# England and Wales bank holidays (the `holidays` package: its UK calendar for England, which Wales shares).
+_BANK_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG")
+
+
+def bank_holiday(day: dt.date) -> str:
+    """The name of the England and Wales bank holiday on `day`, or ""."""
+    return str(_BANK_HOLIDAYS.get(day) or "")
+
+
+def is_working_day(day: dt.date) -> bool:
+    return day.weekday() < 5 and not bank_holiday(day)
+
+
+def last_working_day_before(day: dt.date) -> dt.date:
+    earlier = day - dt.timedelta(days=1)
+    while not is_working_day(earlier):
+        earlier -= dt.timedelta(days=1)
+    return earlier
+
+
+def working_day_hint(day: dt.date | None) -> str:
+    """For an internal date that falls when the office is shut: "Sunday 6 December: the last working day before is
+    Friday 4 December" (with the bank holiday's name where it is one). "" on a working day. A hint only: no date is
+    moved, and the statute's dates get none (s55(5A) does not shift)."""
+    if day is None or is_working_day(day):
+        return ""
+    closed = bank_holiday(day)
+    before = last_working_day_before(day)
+    what = f"{day:%A} {day.day} {day:%B}" + (f" ({closed})" if closed else "")
+    return f"{what}: the last working day before is {before:%A} {before.day} {before:%B}"

@@ -10,6 +10,7 @@ from django import template
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
+from core import dates
 from inspections.models import Grade
 from responses import selectors
 from responses.models import Response
@@ -22,6 +23,12 @@ register = template.Library()
 def status_tag(response: Response, today: dt.date) -> SafeString:
     label, modifier = selectors.status_key(response, today)
     return format_html('<strong class="govuk-tag app-status-tag app-status-tag--{}">{}</strong>', modifier, label)
+
+
+@register.filter
+def working_day_hint(day: dt.date | None) -> str:
+    """core.dates.working_day_hint: "Sunday 6 December: the last working day before is Friday 4 December"."""
+    return dates.working_day_hint(day)
 
 
 @register.filter
