@@ -40,8 +40,8 @@ from office.models import Invitation
 INVITATION_SALT = "office.invitation"
 
 
-class InvitationNotSent(Exception):
-    """The invitation email could not be handed to the mail server: nothing was saved."""
+class MailNotSent(Exception):
+    """The email (an invitation, a password link) could not be handed to the mail server."""
 
 
 def may_administer(user: Any, body: LocalPolicingBody | int | None) -> bool:
@@ -83,7 +83,7 @@ def invitation_create(*, body: LocalPolicingBody, email: str, role: str, invited
 
     A pending invitation to the same address for this body is withdrawn (only the newest link works). An address that
     already has an account is refused: that person is changed on the people page instead. If the mail server cannot
-    take the email, nothing is saved (InvitationNotSent)."""
+    take the email, nothing is saved (MailNotSent)."""
     _require(invited_by, body.pk)
     if role not in Role.values:
         raise ValidationError("Select a role from the list.")
@@ -128,7 +128,7 @@ def invitation_create(*, body: LocalPolicingBody, email: str, role: str, invited
         send_mail(f"You are invited to the Section 55 Tracker of {body.display_name}", text, None, [email])
     except (OSError, smtplib.SMTPException) as exc:
         transaction.set_rollback(True)
-        raise InvitationNotSent(str(exc)) from exc
+        raise MailNotSent(str(exc)) from exc
     return invitation
 
 
@@ -256,7 +256,13 @@ def invitation_withdraw(*, invitation: Invitation, by: User) -> Invitation:
 
 # --- people --------------------------------------------------------------------------------------------------------
 def _lock_member(*, user: User, by: User) -> User:
-    """`user` locked for the change, after checking `by` administers their body and may change this account."""
+    """`user` locked for the change, after checking `by` administers their body and may change this account.
+
+    The body's row is locked first: every change to a body's people takes that one lock before any user's, so two
+    admins demoting each other at once run one after the other (the second then sees the last-admin rule), and
+    never deadlock on each other's rows."""
+    if user.body_id is not None:
+        LocalPolicingBody.objects.select_for_update().filter(pk=user.body_id).first()
     user = User.objects.select_for_update().get(pk=user.pk)
     if user.body_id is None:
         raise PermissionDenied("National administrators are managed by national administrators only.")
@@ -267,9 +273,9 @@ def _lock_member(*, user: User, by: User) -> User:
 
 
 def _other_active_admins(user: User) -> bool:
-    # Locks the body's active admins, so two demotions at once cannot both pass the check.
-    admins = User.objects.select_for_update().filter(body_id=user.body_id, role=Role.ADMIN, is_active=True)
-    return any(pk != user.pk for pk in admins.values_list("pk", flat=True))
+    # Read under the body's lock (_lock_member), so two demotions at once cannot both pass the check.
+    admins = User.objects.filter(body_id=user.body_id, role=Role.ADMIN, is_active=True)
+    return admins.exclude(pk=user.pk).exists()
 
 
 def _last_admin_refusal(user: User, what: str) -> ValidationError:
@@ -349,7 +355,7 @@ def user_send_password_link(*, user: User, by: User) -> None:
     try:
         send_mail("Choose a new password for the Section 55 Tracker", text, None, [user.email])
     except (OSError, smtplib.SMTPException) as exc:
-        raise InvitationNotSent(str(exc)) from exc
+        raise MailNotSent(str(exc)) from exc
 
 
 # --- the body's settings -------------------------------------------------------------------------------------------

@@ -120,7 +120,7 @@ def invite(request: AuthenticatedHttpRequest, body: LocalPolicingBody | None) ->
             )
         except ValidationError as exc:
             form.add_error("email", _error(exc))
-        except services.InvitationNotSent:
+        except services.MailNotSent:
             form.add_error(
                 "email",
                 "The invitation could not be emailed just now, so it was not saved. Try again in a few minutes.",
@@ -209,7 +209,7 @@ def person_password_link(request: AuthenticatedHttpRequest, body: LocalPolicingB
         services.user_send_password_link(user=member, by=request.user)
     except ValidationError as exc:
         messages.error(request, _error(exc))
-    except services.InvitationNotSent:
+    except services.MailNotSent:
         messages.error(request, "The link could not be emailed just now. Try again in a few minutes.")
     else:
         messages.success(request, f"A link to choose a new password is emailed to {member.email}.")
