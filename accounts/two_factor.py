@@ -98,7 +98,7 @@ class TwoFactorMiddleware:
             return None
         if signed_in_by_sso(request) or is_verified(request):
             return None
-        path = request.path_info
+        path = request.path  # as reverse() spells it, with any script prefix
         if path.startswith(settings.STATIC_URL) or path in _always_open():
             return None
         if has_two_factor(user):
