@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
-from audit.models import ExportKind, ExportRecord
+from audit.models import AuditEntry, ExportKind, ExportRecord
 
 
 def export_record_create(
@@ -23,3 +24,10 @@ def export_record_create(
     return ExportRecord.objects.create(
         kind=kind, file_format=file_format, filters=filters, user=user, actor=actor, body_id=body_id
     )
+
+
+def entry_m2m_added(*, instance: Any, field_name: str, added: Sequence[Any]) -> None:
+    """The entry django-auditlog writes when `instance.<field_name>.add(*added)` is called, for a bulk write that
+    inserted the many-to-many rows itself: the same content, without reading the added objects back."""
+    if added:
+        AuditEntry.objects.log_m2m_changes(added, instance, "add", field_name)

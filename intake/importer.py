@@ -25,9 +25,10 @@ from typing import IO, Any
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, router, transaction
 from django.db.models import ManyToManyField, ProtectedError
-from django.db.models.signals import m2m_changed, post_save
+from django.db.models.signals import post_save
 
 from audit.context import collecting_entries
+from audit.services import entry_m2m_added
 from core.dates import parse_day
 from inspections.models import Force, Inspection, PublicationType
 from intake.forms import InspectionRowForm
@@ -40,7 +41,7 @@ logger = logging.getLogger(__name__)
 COLUMNS = ("title", "published_on", "publication_types", "forces", "report_url")
 # Rows written per transaction, at most: a batch of this many takes a fraction of a second, which is how long it
 # keeps others waiting for SQLite's write lock.
-BATCH_SIZE = 200
+BATCH_SIZE = 500
 # After each batch on SQLite: longer than the 100 ms a connection waiting for the write lock sleeps between tries,
 # so every request that queued behind a batch gets the lock before the next batch takes it.
 SQLITE_PAUSE_SECONDS = 0.11
@@ -271,16 +272,7 @@ class InspectionImporter:
                 ]
             )
             for inspection, items in zip(inspections, chosen, strict=True):
-                if items:  # what `inspection.<field>.add(*items)` tells its receivers (the audit trail's m2m entry)
-                    m2m_changed.send(
-                        sender=through,
-                        instance=inspection,
-                        action="post_add",
-                        reverse=False,
-                        model=field.related_model,
-                        pk_set={item.pk for item in items},
-                        using=using,
-                    )
+                entry_m2m_added(instance=inspection, field_name=field_name, added=items)
         forces_of = {
             inspection.pk: {force.pk for force in row.forces} for inspection, row in zip(inspections, rows, strict=True)
         }
