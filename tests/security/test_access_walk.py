@@ -562,6 +562,7 @@ WALK: list[Step] = [
             "version": _version(w.a_draft),
             "deadline": (w.a_draft.statutory_last_day + dt.timedelta(days=14)).isoformat(),
             "reason": "Agreed with HMICFRS",
+            "after_statutory_confirmed": "on",
         },
     ),
     Step(
