@@ -421,6 +421,15 @@ def main(argv: list[str] | None = None) -> int:
         )
     )
     rows.append(page_row("Django admin change page, same responses", change, "for comparison", None))
+    # The Police and Crime Panel's report over ten years of reports (docs/panel-report.md), for the busiest body's
+    # user and for the national superuser (all bodies).
+    ten_years = f"/reports/panel/?from={dt.date.today().year - 10}-01-01&to={dt.date.today().isoformat()}"
+    for label, user in (("body user", body_user), ("national superuser, all bodies", national)):
+        client = Client()
+        client.force_login(user)
+        panel = time_pages(client, [ten_years], args.requests)
+        ok = panel.p95 < 0.200
+        rows.append(page_row(f"Panel report `/reports/panel/`, ten years, {label}", panel, "p95 < 200 ms", ok))
 
     if not args.skip_exports:
         rows.append(export_row("Register export (`export_register`)", run_export(["export_register"])))

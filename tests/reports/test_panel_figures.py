@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from actions.models import Action
 from reports import selectors
 from reports.selectors import Scope, median, percent
 from tests.reports.conftest import TODAY, History
@@ -75,7 +76,7 @@ def test_actions_by_status_rag_overdue_and_repeats(history: History) -> None:
     # and no target date. Green: June 2025.
     assert {t.key: t.count for t in actions.by_rag} == {"red": 2, "amber": 2, "green": 1}
     # Due today is not overdue; 1 December is 19 days overdue.
-    assert actions.overdue == 1
+    assert actions.overdue == 1 == Action.objects.filter(body=history.a).overdue(TODAY).count()
     assert [(row.finding, row.days_overdue, row.target_date) for row in actions.overdue_rows] == [
         ("Recommendation 1", 19, D(2024, 12, 1))
     ]
