@@ -22,7 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit.models import AuditEntry
 from core.scoping import EVERY_BODY, body_scope
-from inspections.models import FindingKind, Grade, PublicationType
+from inspections.models import FindingKind, Force, Grade, PublicationType
 from responses.models import (
     COMMENT_FIELDS,
     DUE_SOON,
@@ -31,6 +31,7 @@ from responses.models import (
     OVERDUE,
     ChecklistItem,
     ChecklistStep,
+    CoveringLetter,
     FindingResponse,
     PublishedVersion,
     Response,
@@ -42,10 +43,35 @@ from responses.models import (
 )
 from responses.snapshot import DoneStep, PartChange, PublicDocument, changed_parts, content_of
 
-
 # --- one response ------------------------------------------------------------------------------------
+# Names joined in one value, and split again: the report's publication types and forces come with the response's
+# own row instead of a query each. The unit separator cannot occur in a name typed into a form.
+NAMES_DELIMITER = "\x1f"
+
+
+def _names_of(model: Any, relation: str) -> Subquery:
+    return Subquery(
+        model.objects.filter(**{relation: OuterRef("inspection_id")})
+        .order_by()
+        .values(relation)
+        .annotate(names=StringAgg("name", delimiter=Value(NAMES_DELIMITER)))
+        .values("names")
+    )
+
+
 def _response_queryset() -> ResponseQuerySet:
-    return Response.objects.select_related("inspection", "body", "body__force", "owner", "covered_by__inspection")
+    letters = CoveringLetter.objects.filter(response=OuterRef("pk")).order_by().values("response")
+    return Response.objects.select_related(
+        "inspection", "body", "body__force", "owner", "covered_by__inspection"
+    ).annotate(
+        publication_type_names=_names_of(PublicationType, "inspections"),
+        force_names=_names_of(Force, "inspections"),
+        letters_made=Coalesce(Subquery(letters.annotate(n=Count("pk")).values("n")), 0),
+    )
+
+
+def _split_names(joined: str | None) -> list[str]:
+    return sorted(joined.split(NAMES_DELIMITER), key=str.casefold) if joined else []
 
 
 def response_for_user(*, user: Any, pk: int) -> Response:
@@ -156,8 +182,16 @@ def response_document(response: Response) -> ResponseDocument:
     recommendations = by_kind[FindingKind.RECOMMENDATION]
     return ResponseDocument(
         response=response,
-        publication_types=[t.name for t in inspection.publication_types.all()],
-        forces=[f.name for f in inspection.forces.all()],
+        publication_types=(
+            _split_names(response.publication_type_names)
+            if hasattr(response, "publication_type_names")
+            else [t.name for t in inspection.publication_types.all()]
+        ),
+        forces=(
+            _split_names(response.force_names)
+            if hasattr(response, "force_names")
+            else [f.name for f in inspection.forces.all()]
+        ),
         grades=list(Grade.objects.filter(inspection=inspection, force_id=response.body.force_id)),
         causes_of_concern=by_kind[FindingKind.CAUSE_OF_CONCERN],
         recommendations=recommendations,

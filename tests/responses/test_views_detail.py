@@ -178,3 +178,22 @@ def test_an_open_response_page_takes_at_most_ten_queries_whatever_its_size(
     )
     with django_assert_max_num_queries(len(small.captured_queries)):
         assert "Recommendation 10" in client.get(url).content.decode()
+
+
+def test_a_published_response_page_takes_at_most_ten_queries(
+    response: Response, editor: Any, django_assert_max_num_queries: Any
+) -> None:
+    """Published, so the page compares the text with the published version and lists the covering letters: the
+    report's publication types, its forces and the letters made come with the response's own row."""
+    from tests.factories import approve
+
+    for finding_response in response.finding_responses.select_related("finding"):
+        if finding_response.finding.kind == FindingKind.RECOMMENDATION:
+            services.finding_response_explain(finding_response=finding_response, explanation="We will.")
+    approve(response)
+    services.response_publish(response=response, published_on=dt.date(2024, 10, 1), user=editor)
+    client = Client()
+    client.force_login(editor, backend=BACKEND)
+    with django_assert_max_num_queries(10):
+        html = client.get(reverse("response_detail", args=[response.pk])).content.decode()
+    assert "Norfolk" in html
