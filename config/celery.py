@@ -41,7 +41,12 @@ def beat_schedule() -> dict[str, dict[str, Any]]:
             "task": RUN_DJANGO_TASK,
             "schedule": dt.timedelta(minutes=settings.REMINDER_SWEEP_MINUTES),
             "args": (SWEEP_TASK_PATH, [], {}),
-        }
+        },
+        "check-feeds": {
+            "task": RUN_DJANGO_TASK,
+            "schedule": dt.timedelta(minutes=settings.INTAKE_FEED_MINUTES),
+            "args": ("intake.tasks.check_feeds", [], {}),
+        },
     }
 
 

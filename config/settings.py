@@ -314,6 +314,10 @@ INTAKE_FETCH_TIMEOUT_SECONDS = env_int("INTAKE_FETCH_TIMEOUT_SECONDS", 10)
 INTAKE_MAX_PAGE_BYTES = env_int("INTAKE_MAX_PAGE_BYTES", 5_000_000)
 # A report's PDF uploaded to read its findings from.
 INTAKE_MAX_REPORT_BYTES = env_int("INTAKE_MAX_REPORT_BYTES", 30_000_000)
+# RSS or Atom feeds of new publications, read every INTAKE_FEED_MINUTES through the same fetcher (so their hosts
+# must be in INTAKE_ALLOWED_HOSTS); more can be added in the admin. Each relevant item becomes a spotted report.
+INTAKE_FEEDS = env_list("INTAKE_FEEDS")
+INTAKE_FEED_MINUTES = env_int("INTAKE_FEED_MINUTES", 60)
 
 # --- The office's own administration (docs/office.md) ------------------------------------------
 # An invitation to join a body's staff works once, within this many days of being sent.

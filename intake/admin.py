@@ -12,11 +12,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 
-from core.admin import RoleAdminMixin
+from core.admin import NationalOnlyAdmin, RoleAdminMixin
 from inspections.admin import PublishedYearFilter
 from inspections.models import Finding, Force, Grade, Inspection
 from intake import tenancy
 from intake.forms import PublicationDayField
+from intake.models import WatchedFeed
 from intake.selectors import inspection_matching
 from responses import services
 from responses.models import Response
@@ -236,3 +237,14 @@ def responses_message(inspection: Inspection, created: list[Response]) -> tuple[
         names = ", ".join(body.display_name for body in responding)
         return f"No new response was needed: every body concerned already has one ({names}).", messages.INFO
     return "No response was created: no active body's force is a subject of this report.", messages.WARNING
+
+
+@admin.register(WatchedFeed)
+class WatchedFeedAdmin(NationalOnlyAdmin):
+    """The feeds `check_feeds` reads, for every body: changed by national administrators; how each last check went
+    is shown, not edited."""
+
+    list_display = ("url", "active", "last_checked_at", "last_ok_at", "failures", "last_error")
+    list_filter = ("active",)
+    readonly_fields = ("last_checked_at", "last_ok_at", "failures", "last_error", "etag", "last_modified")
+    fields = ("url", "active", *readonly_fields)

@@ -64,6 +64,9 @@ class Fetched:
     content: bytes
     content_type: str
     charset: str | None
+    status: int = httpx.codes.OK  # or NOT_MODIFIED, for a conditional GET that found nothing new
+    etag: str = ""
+    last_modified: str = ""
 
 
 def allowed_hosts() -> list[str]:
@@ -94,18 +97,34 @@ def _megabytes(size: int) -> str:
     return f"{size / 1_000_000:g} MB"
 
 
-def fetch(url: str) -> Fetched:
-    """GET `url` within the limits in the module's docstring; raise PageUnreadable otherwise."""
+def fetch(url: str, *, headers: dict[str, str] | None = None) -> Fetched:
+    """GET `url` within the limits in the module's docstring; raise PageUnreadable otherwise.
+
+    `headers` are sent as well: a feed's conditional GET sends If-None-Match and If-Modified-Since, and a 304 answer
+    comes back as a Fetched with that status and no content.
+    """
     limit = settings.INTAKE_MAX_PAGE_BYTES
     current = url.strip()
     with httpx.Client(
-        timeout=settings.INTAKE_FETCH_TIMEOUT_SECONDS, follow_redirects=False, headers={"User-Agent": USER_AGENT}
+        timeout=settings.INTAKE_FETCH_TIMEOUT_SECONDS,
+        follow_redirects=False,
+        headers={**(headers or {}), "User-Agent": USER_AGENT},
     ) as client:
         for _ in range(MAX_REDIRECTS + 1):
             check_address(current)
             try:
                 with client.stream("GET", current) as response:
-                    if response.is_redirect:
+                    if response.status_code == httpx.codes.NOT_MODIFIED and headers:
+                        return Fetched(
+                            url=current,
+                            content=b"",
+                            content_type="",
+                            charset=None,
+                            status=response.status_code,
+                            etag=response.headers.get("etag", ""),
+                            last_modified=response.headers.get("last-modified", ""),
+                        )
+                    if response.has_redirect_location:
                         location = response.headers.get("location", "")
                         current = urljoin(current, location)
                         continue
@@ -127,6 +146,8 @@ def fetch(url: str) -> Fetched:
                         content=bytes(content),
                         content_type=response.headers.get("content-type", ""),
                         charset=response.charset_encoding,
+                        etag=response.headers.get("etag", ""),
+                        last_modified=response.headers.get("last-modified", ""),
                     )
             except httpx.TimeoutException:
                 raise PageUnreadable(

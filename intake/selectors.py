@@ -1,4 +1,5 @@
-"""Reads for intake: the recorded inspection that a new one would repeat; a user's staged register upload.
+"""Reads for intake: the recorded inspection that a new one would repeat; a user's staged register upload; the
+spotted reports a user's body has still to deal with.
 
 Two inspections are the same when they were published on the same day and their titles differ only in case,
 spacing or the kind of dash (hyphen, en dash, em dash): a title copied from a web page and one typed by hand.
@@ -16,8 +17,9 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from core.scoping import scope_to_body
 from inspections.models import Inspection
-from intake.models import STAGED_IMPORT_LIFETIME, StagedImport
+from intake.models import STAGED_IMPORT_LIFETIME, SpottedReport, SpottedStatus, StagedImport
 
 # Hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar, minus sign.
 _DASHES = str.maketrans(dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212", "-"))
@@ -54,3 +56,24 @@ def staged_import_for_user(*, user: Any, pk: str) -> StagedImport:
         raise Http404("No such upload.") from None
     fresh = StagedImport.objects.filter(created_at__gte=timezone.now() - STAGED_IMPORT_LIFETIME)
     return get_object_or_404(fresh, pk=key, uploaded_by_id=user.pk)
+
+
+def spotted_reports_for_user(*, user: Any) -> Any:
+    """The spotted reports of the user's body (every body's, for a national superuser) not yet added or dismissed,
+    the newest first."""
+    return (
+        scope_to_body(SpottedReport.objects.all(), user)
+        .filter(status=SpottedStatus.NEW)
+        .select_related("body")
+        .order_by("-published_on", "-spotted_at", "pk")
+    )
+
+
+def spotted_report_for_user(*, user: Any, pk: int) -> SpottedReport:
+    """One spotted report of the user's body (any body's, for a national superuser); another body's is a 404."""
+    return get_object_or_404(scope_to_body(SpottedReport.objects.select_related("body"), user), pk=pk)
+
+
+def spotted_count_for_user(*, user: Any) -> int:
+    """How many spotted reports wait for the user's body: the dashboard's "N new reports spotted"."""
+    return scope_to_body(SpottedReport.objects.all(), user).filter(status=SpottedStatus.NEW).count()

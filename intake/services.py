@@ -7,17 +7,19 @@ Each runs in one transaction, and ends by opening (or filling in) the responses 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Max
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
 from django.utils import timezone
 
+from audit.context import audit_reason
+from core.scoping import scope_to_body
 from inspections.models import Finding, Force, Grade, Inspection, PublicationType
-from intake.models import STAGED_IMPORT_LIFETIME, StagedImport
+from intake.models import STAGED_IMPORT_LIFETIME, SpottedReport, SpottedStatus, StagedImport, WatchedFeed
 from intake.register_import import ImportPlan, import_register
 from responses import services
 from responses.models import Response
@@ -107,3 +109,84 @@ def staged_import_confirm(*, staged: StagedImport, user: Any) -> ImportPlan:
         if plan.written:
             staged.delete()
     return plan
+
+
+# --- watched feeds and the reports they spot (intake.feeds) --------------------------------------------------------
+def watched_feed_record_check(*, feed: WatchedFeed, error: str = "", etag: str = "", last_modified: str = "") -> None:
+    """Record one check of a feed: when, and either the validators for the next conditional GET or the error."""
+    now = timezone.now()
+    if error:
+        WatchedFeed.objects.filter(pk=feed.pk).update(
+            last_checked_at=now, last_error=error[:500], failures=F("failures") + 1
+        )
+    else:
+        WatchedFeed.objects.filter(pk=feed.pk).update(
+            last_checked_at=now,
+            last_ok_at=now,
+            last_error="",
+            failures=0,
+            etag=etag[:300],
+            last_modified=last_modified[:100],
+        )
+    feed.refresh_from_db()
+
+
+def spotted_reports_record(*, feed: WatchedFeed | None, found: Iterable[tuple[Any, Iterable[tuple[Any, bool]]]]) -> int:
+    """Record each (feed item, [(body, names its force)]) as a spotted report for each body, once per body and link;
+    returns how many were new. Another check recording the same one at the same time is not an error: the unique
+    constraint keeps one, and this one counts it as not new."""
+    created = 0
+    for item, bodies in found:
+        for body, names_force in bodies:
+            if SpottedReport.objects.filter(body=body, link=item.link).exists():
+                continue
+            try:
+                with transaction.atomic():
+                    SpottedReport.objects.create(
+                        body=body,
+                        feed=feed,
+                        link=item.link,
+                        title=item.title,
+                        published_on=item.published_on,
+                        names_force=names_force,
+                    )
+            except IntegrityError:
+                continue
+            created += 1
+    return created
+
+
+@transaction.atomic
+def spotted_report_dismiss(*, spotted: SpottedReport, user: Any, reason: str) -> SpottedReport:
+    """Mark a new spotted report as not for the body, with the reason (kept on it and in the audit trail)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError("Say why this report is not for your office.")
+    locked = SpottedReport.objects.select_for_update().get(pk=spotted.pk)
+    if locked.status != SpottedStatus.NEW:
+        raise ValidationError("This report has already been dealt with.")
+    locked.status = SpottedStatus.DISMISSED
+    locked.dismissed_reason = reason
+    locked.handled_by = user
+    locked.handled_at = timezone.now()
+    with audit_reason(reason):
+        locked.save()
+    return locked
+
+
+def spotted_reports_mark_added(*, user: Any, links: Iterable[str], inspection: Inspection) -> int:
+    """Mark the new spotted reports at any of `links` that `user`'s body may see (every body's, for a national
+    superuser) as added, as `inspection`; returns how many."""
+    wanted = {link.strip() for link in links if link and link.strip()}
+    if not wanted:
+        return 0
+    marked = 0
+    spotted_new = scope_to_body(SpottedReport.objects.all(), user).filter(link__in=wanted, status=SpottedStatus.NEW)
+    for spotted in spotted_new:
+        spotted.status = SpottedStatus.ADDED
+        spotted.inspection = inspection
+        spotted.handled_by = user
+        spotted.handled_at = timezone.now()
+        spotted.save()
+        marked += 1
+    return marked

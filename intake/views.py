@@ -57,7 +57,9 @@ def _shown_pdf_link(url: str) -> str:
 @require_http_methods(["GET", "HEAD", "POST"])
 def inspection_add(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_editor(request)
-    address_form = AddressForm(prefix="page")
+    # From the spotted reports: ?address= fills in the page's address (nothing is fetched until "Read the page").
+    spotted_link = request.GET.get("address", "")[:500]
+    address_form = AddressForm(prefix="page", initial={"address": spotted_link} if spotted_link else None)
     form = InspectionAddForm(user=request.user)
     read_from = ""
     if request.method == "POST" and "read" in request.POST:
@@ -91,6 +93,9 @@ def inspection_add(request: AuthenticatedHttpRequest) -> HttpResponse:
                 forces=data["forces"],
                 is_national=data["is_national"],
                 report_url=data["report_url"],
+            )
+            services.spotted_reports_mark_added(
+                user=request.user, links=[spotted_link, data["report_url"]], inspection=inspection
             )
             text, level = responses_message(inspection, created)
             messages.add_message(request, level, f"{inspection.title} is recorded. {text}")

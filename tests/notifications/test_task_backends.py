@@ -62,5 +62,5 @@ def test_celery_beat_runs_the_sweep_every_reminder_sweep_minutes(settings: Any) 
     assert entry["task"] == RUN_DJANGO_TASK
     assert entry["args"] == ("notifications.tasks.sweep_reminders", [], {})
     assert entry["schedule"] == dt.timedelta(minutes=15)
-    assert app.conf.beat_schedule.keys() == {"sweep-reminders"}
+    assert app.conf.beat_schedule.keys() == {"sweep-reminders", "check-feeds"}
     assert ast.literal_eval(repr(entry["args"])) == entry["args"]

@@ -247,6 +247,22 @@ def _of_a_body(w: World, name: str, obj: Any) -> str:
     return reverse(f"office:{name}", args=[obj.pk]) + f"?body={w.a_draft.body_id}"
 
 
+def _spotted_of_a(name: str) -> Url:
+    """A spotted report of body A's, made when the walk first asks for it."""
+
+    def url(w: World, role: str) -> str:
+        from intake.models import SpottedReport
+
+        spotted, _ = SpottedReport.objects.get_or_create(
+            body_id=w.a_draft.body_id,
+            link="https://hmicfrs.example/publications/spotted/",
+            defaults={"title": "Spotted"},
+        )
+        return reverse(name, args=[spotted.pk])
+
+    return url
+
+
 def _addresses_of_a(w: World) -> dict[str, str]:
     """Body A's addresses as they are (the force comments' steps need its force contacts kept)."""
     body = type(w.a_draft.body).objects.get(pk=w.a_draft.body_id)
@@ -327,6 +343,16 @@ WALK: list[Step] = [
     Step("publish page", _a("response_publish"), A_EDIT_PAGE),
     Step("not required page", _a("response_not_required"), A_EDIT_PAGE),
     Step("add an inspection page", _fixed("inspection_add"), (LOGIN, 403, 200, 200, 200, 200)),
+    # --- spotted reports (docs/importing.md#spotted-reports): editors of a body see and dismiss their own --------
+    Step("spotted reports page", _fixed("spotted_list"), (LOGIN, 403, 200, 200, 200, 200)),
+    Step("dismiss A's spotted report page", _spotted_of_a("spotted_dismiss"), (LOGIN, 403, 200, 200, 404, 200)),
+    Step(
+        "POST dismiss A's spotted report",
+        _spotted_of_a("spotted_dismiss"),
+        (LOGIN, 403, SAVED, SAVED, 404, SAVED),
+        "POST",
+        lambda w: {"reason": "Not a report about our force"},
+    ),
     Step(
         "findings page, A's own inspection",
         lambda w, r: reverse("inspection_findings", args=[w.a_published.inspection_id]),
