@@ -27,8 +27,10 @@ from responses.views import response_view
 
 
 def _private(page: HttpResponse) -> HttpResponse:
-    # The token is in the address: never send it on as a referrer, never index the page.
-    page["Referrer-Policy"] = "no-referrer"
+    # The token is in the address: never send it to another site as a referrer (same-origin, not no-referrer: with
+    # no-referrer the browser posts the form with "Origin: null", which the CSRF check rightly refuses), and never
+    # index the page.
+    page["Referrer-Policy"] = "same-origin"
     page["X-Robots-Tag"] = "noindex, nofollow"
     return page
 

@@ -108,5 +108,7 @@ def sent_links() -> list[str]:
     return [m.group(1) for message in mail.outbox if (m := LINK.search(str(message.body)))]
 
 
-# The reminder tests use the notifications tests' real SMTP server on loopback and their frozen clock.
+# The reminder tests use the notifications tests' real SMTP server on loopback and their frozen clock; the browser
+# test the shared Chromium.
+from tests.browser.conftest import browser  # noqa: E402, F401
 from tests.notifications.conftest import frozen, smtp_server  # noqa: E402, F401

@@ -49,7 +49,7 @@ def test_every_url_the_link_reaches_shows_the_invitation_and_nothing_beyond_it(w
     for n in (1, 2):
         assert f"Do thing {n}" in text
     assert "AFI 1" in text
-    assert page["Referrer-Policy"] == "no-referrer"
+    assert page["Referrer-Policy"] == "same-origin"
 
     # A submission with an error, then a good one, then the page after it (the link's every state).
     bad = _submit(client, path, name="", email="not-an-address", cc_comments="  ")
