@@ -15,6 +15,7 @@ from actions.models import Action, ActionStatus
 from inspections.models import FindingKind, LocalPolicingBody
 from responses import services
 from responses.models import FindingResponse, Response
+from tests.browser.conftest import browser  # noqa: F401  (the shared Chromium fixture, for test_browser.py)
 from tests.factories import BodyFactory, ForceFactory, make_response
 
 D = dt.date
