@@ -58,6 +58,14 @@ def saved_by[F: type[forms.BaseForm]](form: F, request: HttpRequest) -> F:
 
 
 class GradeForm(SavedByForm):
+    def __init__(self, *args: Any, default_force: Force | None = None, order: int | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            if default_force is not None and "force" in self.fields:
+                self.fields["force"].initial = default_force.pk
+            if order is not None and "order" in self.fields:
+                self.fields["order"].initial = order
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
@@ -68,6 +76,13 @@ class GradeForm(SavedByForm):
 
 
 class FindingForm(SavedByForm):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "number" in self.fields:
+            # FindingFormSet fills in an empty number before the row is checked.
+            self.fields["number"].required = False
+            self.fields["number"].help_text = "Left empty: the next number of its kind."
+
     def clean(self) -> dict[str, Any]:
         super().clean()
         cleaned = self.cleaned_data
@@ -84,9 +99,58 @@ class InspectionInline(InspectionScopedMixin):
         return formset
 
 
+class GradeFormSet(forms.BaseInlineFormSet):
+    """A new grade row starts with the inspection's force (where it names one only) and the next order."""
+
+    def get_form_kwargs(self, index: int | None) -> dict[str, Any]:
+        kwargs = super().get_form_kwargs(index)
+        inspection = self.instance
+        forces = list(inspection.forces.all()[:2]) if inspection.pk else []
+        kwargs["default_force"] = forces[0] if len(forces) == 1 else None
+        kwargs["order"] = (index + 1) if index is not None else None
+        return kwargs
+
+
+class FindingFormSet(forms.BaseInlineFormSet):
+    """A finding row whose kind is chosen and whose number is empty gets the next number of its kind: after those
+    recorded on the inspection and those given on the other rows, in the order of the rows."""
+
+    def __init__(self, data: Any = None, *args: Any, **kwargs: Any) -> None:
+        if data is not None:
+            data = data.copy()
+            prefix = kwargs.get("prefix") or self.get_default_prefix()
+            instance = kwargs.get("instance")
+            _number_rows(data, prefix, instance if instance is not None and instance.pk else None)
+        super().__init__(data, *args, **kwargs)
+
+
+def _number_rows(data: Any, prefix: str, inspection: Inspection | None) -> None:
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except ValueError:
+        return  # the management form's own check reports it
+    total = min(total, 1000)
+    used: dict[str, set[int]] = {}
+    if inspection is not None:
+        for kind, number in Finding.objects.filter(inspection=inspection).values_list("kind", "number"):
+            used.setdefault(kind, set()).add(number)
+    rows = [f"{prefix}-{i}-" for i in range(total)]
+    for row in rows:
+        typed = str(data.get(row + "number", "")).strip()
+        if typed.isdigit():
+            used.setdefault(str(data.get(row + "kind", "")), set()).add(int(typed))
+    for row in rows:
+        kind = str(data.get(row + "kind", "")).strip()
+        if kind and not str(data.get(row + "number", "")).strip() and not data.get(row + "DELETE"):
+            numbers = used.setdefault(kind, set())
+            data[row + "number"] = str(max(numbers, default=0) + 1)
+            numbers.add(int(data[row + "number"]))
+
+
 class GradeInline(InspectionInline, admin.TabularInline):
     model = Grade
     form = GradeForm
+    formset = GradeFormSet
     extra = 0
     fields = ("order", "force", "area", "grade")
     autocomplete_fields = ("force",)
@@ -95,8 +159,9 @@ class GradeInline(InspectionInline, admin.TabularInline):
 class FindingInline(InspectionInline, admin.StackedInline):
     model = Finding
     form = FindingForm
+    formset = FindingFormSet
     extra = 0
-    fields = (("kind", "number"), "text", "forces")
+    fields = (("kind", "number"), "text", ("addressee", "addressee_other"), ("timescale", "due_on"), "forces")
     autocomplete_fields = ("forces",)
 
 
