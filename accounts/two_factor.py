@@ -38,6 +38,7 @@ SIGNED_IN_BY_SSO = "sso"
 RECOVERY_CODE_COUNT = 10
 APP_DEVICE_NAME = "Authenticator app"
 RECOVERY_DEVICE_NAME = "Recovery codes"
+NO_DEVICE_SESSION_KEY = "two_factor_none"
 
 
 def two_factor_required(user: User) -> bool:
@@ -101,6 +102,8 @@ class TwoFactorMiddleware:
         path = request.path  # as reverse() spells it, with any script prefix
         if path.startswith(settings.STATIC_URL) or path in _always_open():
             return None
+        if request.session.get(NO_DEVICE_SESSION_KEY) == _no_device_mark(user):
+            return None  # checked earlier in this session: optional for this user in this role, and none set up
         if has_two_factor(user):
             if path == reverse("two_factor_verify"):
                 return None
@@ -109,7 +112,15 @@ class TwoFactorMiddleware:
             if path in (reverse("two_factor_setup"), reverse("two_factor_recovery_codes")):
                 return None
             return _with_next("two_factor_setup", request)
+        # Not asked for, and not set up: remembered for the session, so that each page does not look again (a
+        # device set up in this session verifies it; one set up elsewhere is asked for at the next sign-in).
+        request.session[NO_DEVICE_SESSION_KEY] = _no_device_mark(user)
         return None
+
+
+def _no_device_mark(user: User) -> str:
+    """Who was checked, in which role: made an admin or approver, the user is checked (and asked) again."""
+    return f"{user.pk}:{user.role}:{int(user.is_superuser)}"
 
 
 def _always_open() -> set[str]:

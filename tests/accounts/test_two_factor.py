@@ -284,3 +284,19 @@ def test_the_admin_lists_devices_for_a_national_administrator_without_their_keys
     assert "ed" in text
     assert device.key not in text
     assert base64.b32encode(device.bin_key).decode() not in text
+
+
+def test_an_optional_user_is_checked_once_a_session_and_again_when_made_an_admin(
+    django_assert_max_num_queries: Any,
+) -> None:
+    editor = UserFactory(username="ed", role=Role.EDITOR)
+    client = signed_in_with_password(editor)
+    assert client.get(reverse("dashboard")).status_code == 200  # looked for a device: none, and none needed
+    with django_assert_max_num_queries(100) as later:
+        assert client.get(reverse("dashboard")).status_code == 200
+    assert not any("otp_" in query["sql"] for query in later.captured_queries), "devices looked up on every page"
+
+    editor.role = Role.ADMIN  # the office makes them an admin: the same session must now set one up
+    editor.save()
+    promoted = client.get(reverse("dashboard"))
+    assert promoted.status_code == 302 and promoted["Location"].startswith(reverse("two_factor_setup"))
