@@ -6,12 +6,10 @@ from typing import Any
 
 from django import forms
 
+from core.forms import GovukDateField
 from inspections.models import Signatory
 from responses.forms import VersionedForm
 from responses.models import LetterRecipient
-
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-DATE_ERRORS = {"required": "Enter the date", "invalid": "Enter a real date, for example 2024-11-15"}
 
 
 class SignatoryChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -28,11 +26,8 @@ class ApprovalForm(VersionedForm):
         error_messages={"required": "Choose who approved the response", "invalid_choice": "Choose a signatory"},
         help_text="The published response and its documents end with their name and title.",
     )
-    approved_on = forms.DateField(
-        label="Date they approved it",
-        widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
-        help_text="For example 2024-11-15",
+    approved_on = GovukDateField(
+        label="Date they approved it", what="The date of the approval", help_text="For example, 10 11 2024"
     )
 
     def __init__(self, *args: Any, signatories: list[Signatory], **kwargs: Any) -> None:
@@ -61,11 +56,8 @@ class LetterForm(VersionedForm):
 
 
 class LetterSentForm(VersionedForm):
-    sent_on = forms.DateField(
-        label="Date it was sent or submitted",
-        widget=DATE_WIDGET,
-        error_messages=DATE_ERRORS,
-        help_text="For example 2024-11-20",
+    sent_on = GovukDateField(
+        label="Date it was sent or submitted", what="The date it was sent", help_text="For example, 20 11 2024"
     )
     evidence_reference = forms.CharField(
         label="Reference (optional)",

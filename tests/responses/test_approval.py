@@ -207,11 +207,19 @@ def test_the_approve_page_shows_errors_and_saves_nothing(
 ) -> None:
     html = (
         _client(approver)
-        .post(reverse("response_approve", args=[response.pk]), {"version": response.version, "approved_on": "31/02"})
+        .post(
+            reverse("response_approve", args=[response.pk]),
+            {
+                "version": response.version,
+                "approved_on-day": "31",
+                "approved_on-month": "2",
+                "approved_on-year": "2024",
+            },
+        )
         .content.decode()
     )
     assert "govuk-error-summary" in html
-    assert "Choose who approved the response" in html and "Enter a real date" in html
+    assert "Choose who approved the response" in html and "The date of the approval must be a real date" in html
     assert _fresh(response).approved_on is None
 
 
