@@ -13,6 +13,10 @@ from inspections.models import Addressee
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d")
 
 
+def _person(user: User) -> str:
+    return user.get_full_name() or user.username
+
+
 def _text(rows: int = 4) -> forms.Textarea:
     return forms.Textarea(attrs={"rows": rows, "spellcheck": "true"})
 
@@ -30,6 +34,7 @@ class OwnerForm(forms.Form):
         super().__init__(*args, **kwargs)
         users = User.objects.filter(is_active=True).order_by("username")
         self.fields["owner"].queryset = users.filter(body_id=body_id) if body_id else users.none()  # type: ignore[attr-defined]
+        self.fields["owner"].label_from_instance = _person  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -175,6 +180,7 @@ class BulkForm(forms.Form):
         super().__init__(*args, **kwargs)
         users = User.objects.filter(is_active=True).order_by("username")
         self.fields["owner"].queryset = users.filter(body_id=body_id) if body_id else users.none()  # type: ignore[attr-defined]
+        self.fields["owner"].label_from_instance = _person  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

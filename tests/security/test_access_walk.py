@@ -226,6 +226,16 @@ def _public(name: str, *extra: Any) -> Url:
     return lambda w, role: reverse(name, args=[w.a_published.slug, *extra])
 
 
+def _a_action_pk(w: World) -> int:
+    from actions.models import Action
+
+    return Action.objects.get(finding_response_id=w.a_finding).pk
+
+
+def _a_action() -> Url:
+    return lambda w, role: reverse("actions:action_detail", args=[_a_action_pk(w)])
+
+
 def _a_finding(name: str) -> Url:
     return lambda w, role: reverse(name, args=[w.a_draft.pk, w.a_finding])
 
@@ -415,6 +425,30 @@ WALK: list[Step] = [
         "public progress page, body A",
         lambda w, r: reverse("reports:published_progress") + f"?body={w.a_draft.body_id}",
         (404, 404, 404, 404, 404, 404),
+    ),
+    # --- the actions tracker (docs/actions.md): any staff, their own body's actions; changes need an editor ------
+    Step("actions tracker", _fixed("actions:action_list"), SIGNED_IN_200),
+    Step(
+        "actions tracker, filtered",
+        lambda w, r: reverse("actions:action_list") + "?rag=red&overdue=true",
+        SIGNED_IN_200,
+    ),
+    Step("actions CSV", _fixed("actions:action_export_csv"), SIGNED_IN_200),
+    Step("actions XLSX", _fixed("actions:action_export_xlsx"), SIGNED_IN_200),
+    Step("action page, A", _a_action(), A_READ),
+    Step(
+        "POST action page, A: a progress update",
+        _a_action(),
+        A_POST,
+        "POST",
+        lambda w: {"form": "update", "update-note": "Progress made"},
+    ),
+    Step(
+        "POST bulk owner, A's action",
+        _fixed("actions:action_bulk"),
+        (LOGIN, 403, SAVED, SAVED, SAVED, SAVED),
+        "POST",
+        lambda w: {"operation": "owner", "owner": str(w.users["editor"].pk), "action": [str(_a_action_pk(w))]},  # type: ignore[union-attr]
     ),
     # --- exports --------------------------------------------------------------------------------------------------
     Step("register.csv", _fixed("export_register"), SIGNED_IN_200),
