@@ -273,6 +273,39 @@ def _spotted_of_a(name: str) -> Url:
     return url
 
 
+def _invitation_of_a(w: World, role: str) -> str:
+    """An open invitation to body A, made when the walk first asks for it."""
+    import datetime as dt_
+
+    from office.models import Invitation
+
+    invitation, _ = Invitation.objects.get_or_create(
+        body_id=w.a_draft.body_id,
+        email="starter@norfolk-opcc.example",
+        defaults={"expires_at": timezone.now() + dt_.timedelta(days=7)},
+    )
+    return _of_a_body(w, "invitation_withdraw", invitation)
+
+
+def _failed_email_of_a(w: World, role: str) -> str:
+    """A reminder to body A that the mail server refused for good, made when the walk first asks for it."""
+    from notifications.models import OutboxEmail, OutboxStatus, ReminderKind
+
+    email, _ = OutboxEmail.objects.get_or_create(
+        key=f"walk:failed:{w.a_draft.pk}",
+        defaults={
+            "kind": ReminderKind.OVERDUE,
+            "response": w.a_draft,
+            "body_id": w.a_draft.body_id,
+            "recipient": "office@norfolk-opcc.example",
+            "due_on": timezone.localdate(),
+            "status": OutboxStatus.FAILED,
+            "last_error": "550 mailbox unavailable",
+        },
+    )
+    return _of_a_body(w, "outbox_send_again", email)
+
+
 def _addresses_of_a(w: World) -> dict[str, str]:
     """Body A's addresses as they are (the force comments' steps need its force contacts kept)."""
     body = type(w.a_draft.body).objects.get(pk=w.a_draft.body_id)
@@ -501,6 +534,48 @@ WALK: list[Step] = [
         (LOGIN, 403, 403, SAVED, 403, SAVED),
         "POST",
         lambda w: _addresses_of_a(w) | {"shared_inbox": "office@norfolk-opcc.example"},
+    ),
+    Step(
+        "office: A's signatory",
+        lambda w, r: (
+            reverse("office:signatory_edit", args=[int(w.tokens["a_signatory"])]) + f"?body={w.a_draft.body_id}"
+        ),
+        BODY_ADMIN_200,
+    ),
+    Step(
+        "POST office: a new password link for A's editor",
+        lambda w, r: _of_a_body(w, "person_password_link", w.users["editor"]),
+        (LOGIN, 403, 403, SAVED, 403, SAVED),
+        "POST",
+        lambda w: {},
+    ),
+    Step(
+        "POST office: A's viewer leaves",
+        lambda w, r: _of_a_body(w, "person_deactivate", w.users["viewer"]),
+        (LOGIN, 403, 403, SAVED, 403, SAVED),
+        "POST",
+        lambda w: {},
+    ),
+    Step(
+        "POST office: A's viewer is back",
+        lambda w, r: _of_a_body(w, "person_reactivate", w.users["viewer"]),
+        (LOGIN, 403, 403, SAVED, 403, SAVED),
+        "POST",
+        lambda w: {},
+    ),
+    Step(
+        "POST office: withdraw an invitation to A",
+        _invitation_of_a,
+        (LOGIN, 403, 403, SAVED, 403, SAVED),
+        "POST",
+        lambda w: {},
+    ),
+    Step(
+        "POST office: send A's failed email again",
+        _failed_email_of_a,
+        (LOGIN, 403, 403, SAVED, 403, SAVED),
+        "POST",
+        lambda w: {},
     ),
     # --- accounts and health --------------------------------------------------------------------------------------
     Step("sign-in page", _fixed("login"), EVERYONE_200),
@@ -745,6 +820,20 @@ WALK: list[Step] = [
         lambda w: _approval_of(w, w.a_published),
     ),
     Step(
+        "POST withdraw that approval",
+        _a_published("response_withdraw_approval"),
+        A_APPROVE_POST,
+        "POST",
+        lambda w: {"withdraw-version": _version(w.a_published), "withdraw-reason": "The signatory asked for a change."},
+    ),
+    Step(
+        "POST approve A published again",
+        _a_published("response_approve"),
+        A_APPROVE_POST,
+        "POST",
+        lambda w: _approval_of(w, w.a_published),
+    ),
+    Step(
         "POST correction of A published",
         _a_published("response_publish_correction"),
         A_APPROVED_POST,
@@ -886,3 +975,48 @@ def test_every_url_answers_each_visitor_as_expected_and_never_shows_another_body
         assert published.published_on == timezone.localdate(), "an approver's walk ends with A's draft published"
         assert world.a_published.published_versions.count() == 2, "and with a correction of A's published response"
         assert published.published_versions.get().content["signatory"]["name"] == "Pat Commissioner"
+
+
+# --- every URL is in the walk --------------------------------------------------------------------------------------
+# Named URLs the walk does not request, each with why: the table above is the place for every other one.
+NOT_WALKED = {
+    "logout": "signing out ends the walk's session; tests/security/test_hardening.py posts to it",
+    "password_change_done": "a confirmation page with nothing of any body's; reached after a password change",
+}
+
+
+def _named_urls() -> set[str]:
+    """Every URL name of the site outside the Django admin (whose every page the admin rows and
+    tests/security/test_admin_gate.py cover), with its namespace."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    names: set[str] = set()
+
+    def walk(patterns: Any, namespace: str) -> None:
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace == "admin":
+                    continue
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif isinstance(pattern, URLPattern) and pattern.name:
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver().url_patterns, "")
+    return names
+
+
+def test_every_named_url_of_the_site_is_in_the_walk(steps: Any) -> None:
+    from django.urls import Resolver404, resolve
+
+    world = _build_world()
+    walked: set[str] = set()
+    for step in WALK:
+        for role in ROLES:
+            path = step.url(world, role).split("?")[0]
+            try:
+                walked.add(resolve(path).view_name)
+            except Resolver404:
+                continue  # a step that expects a 404 for an address that is no URL at all
+    missing = _named_urls() - walked - set(NOT_WALKED) - {"healthz"}
+    assert not missing, "URLs no visitor walks (add a Step to WALK): " + ", ".join(sorted(missing))
