@@ -430,6 +430,19 @@ def main(argv: list[str] | None = None) -> int:
         panel = time_pages(client, [ten_years], args.requests)
         ok = panel.p95 < 0.200
         rows.append(page_row(f"Panel report `/reports/panel/`, ten years, {label}", panel, "p95 < 200 ms", ok))
+    # The actions tracker (docs/actions.md), its first page, for the busiest body's user and the national superuser.
+    for label, user in (("body user", body_user), ("national superuser", national)):
+        client = Client()
+        client.force_login(user)
+        tracker = time_pages(client, ["/actions/"], args.requests)
+        rows.append(
+            page_row(
+                f"Actions tracker `/actions/`, {label}",
+                tracker,
+                "p95 < 50 ms, ≤ 10 queries",
+                meets_page_target(tracker),
+            )
+        )
 
     if not args.skip_exports:
         rows.append(export_row("Register export (`export_register`)", run_export(["export_register"])))
