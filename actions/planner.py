@@ -20,7 +20,10 @@ from accounts.models import Role, User
 from actions.models import Action, NudgePolicy, UpdateCycle
 from notifications.models import OutboxEmail, OutboxStatus, ReminderKind
 
-DEFAULT_CYCLE = getattr(settings, "ACTIONS_UPDATE_CYCLE", UpdateCycle.MONTHLY)
+
+def default_cycle() -> str:
+    """settings.ACTIONS_UPDATE_CYCLE (an UpdateCycle value), monthly when unset."""
+    return str(getattr(settings, "ACTIONS_UPDATE_CYCLE", UpdateCycle.MONTHLY))
 
 
 def cycle_start(cycle: str, today: dt.date) -> tuple[str, dt.date]:
@@ -72,7 +75,7 @@ def plan_action_emails(today: dt.date) -> tuple[int, int]:
             )
     for (body_id, address), user_id in owners.items():
         policy = policies.get(body_id)
-        label, start = cycle_start(policy.update_cycle if policy else DEFAULT_CYCLE, today)
+        label, start = cycle_start(policy.update_cycle if policy else default_cycle(), today)
         rows.append(
             OutboxEmail(
                 key=f"action_update:{body_id}:{address}:{label}",

@@ -104,3 +104,10 @@ def test_two_concurrent_sweeps_send_each_nudge_once(require_postgres: None, body
     assert OutboxEmail.objects.filter(kind=ReminderKind.ACTION_UPDATE).count() == 1
     assert [m.subject for m in mail.outbox].count("Update request: 3 open actions") == 1
     assert using_postgres()
+
+
+def test_the_cycle_is_configurable(owned: list[Action], editor: User, settings: Any) -> None:
+    settings.ACTIONS_UPDATE_CYCLE = "weekly"
+    plan_action_emails(D(2025, 3, 5))  # a Wednesday
+    plan_action_emails(D(2025, 3, 12))
+    assert [k[2] for k in kinds(kind=ReminderKind.ACTION_UPDATE)] == [D(2025, 3, 3), D(2025, 3, 10)]
