@@ -89,3 +89,12 @@ def steps(db: Any) -> Any:
 def _mail_dir(tmp_path: Path, settings: Any) -> Iterator[None]:
     settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
     yield
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: counts kept there (the force's link's rate limits) belong to one test,
+    not to whichever ran before it in the same process."""
+    from django.core.cache import cache
+
+    cache.clear()
