@@ -240,7 +240,7 @@ def test_editor_publishes_the_overdue_response(live_server: Any, browser: Browse
     page.get_by_role("link", name="Copies to HMICFRS and the Home Secretary").click()
     assert_accessible(page, "letters page")
     page.get_by_label("HMICFRS").check()
-    page.get_by_role("button", name="Make the letter").click()
+    page.get_by_role("button", name="Make the letter").click(timeout=60_000)  # renders its Word document and PDF
     expect(success_banner(page)).to_contain_text("The letter to HMICFRS is ready")
     screenshot(page, "letter")
     assert_accessible(page, "letter page")
