@@ -150,9 +150,9 @@ def _bulk_responses(body: Any, count: int) -> None:
             services.checklist_tick(response=response, step=step, user=None, done_on=days_ago(0))
 
 
-# The session, the user, the counts (two), the page of rows, the header's body, and the filter form's publication
-# types, years and owners.
-DASHBOARD_QUERIES = 9
+# The session, the user, the counts (two), the page of rows, the header's body, the filter form's publication
+# types, years and owners, and the spotted reports waiting (an editor's "N new reports spotted").
+DASHBOARD_QUERIES = 10
 
 
 def _count_queries(client: Client, django_assert_max_num_queries: Any, limit: int, **params: str) -> int:
