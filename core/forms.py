@@ -99,7 +99,8 @@ class GovukDateField(forms.Field):
 
     `what` names the date in messages, e.g. "Date of publication" gives "Date of publication must include a month";
     it defaults to the label. A date posted as one value (`GovukDateInput`) is read by `core.dates.parse_day`, whose
-    message for a date without a day ends "give the day of <day_of>". A month may be typed as a number or a name ("9", "Sep", "September").
+    message for a date without a day ends "give the day of <day_of>". A month may be typed as a number or a name
+    ("9", "Sep", "September").
     """
 
     widget = GovukDateInput
