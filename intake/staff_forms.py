@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 
 from core.dates import long_date, parse_day
+from core.forms import GovukDateField
 from inspections.models import (
     Addressee,
     Finding,
@@ -72,9 +73,11 @@ class InspectionAddForm(InspectionRowForm):
         self.initial.update(initial or {})
         self.fields["title"].label = "Title"
         self.fields["title"].help_text = ""
-        self.fields["published_on"].label = "Publication date"
-        self.fields["published_on"].help_text = "The day the inspectorate published it, e.g. 21 October 2022."
-        self.fields["published_on"].widget = forms.TextInput(attrs={"class": "govuk-input--width-20"})
+        # Day, month and year boxes (GOV.UK), where the CSV importer reads the one cell as people type it.
+        self.fields["published_on"] = GovukDateField(
+            label="Publication date", what="Date of publication", day_of="publication"
+        )
+        self.fields["published_on"].help_text = "The day the inspectorate published it."
         self.fields["publication_types"].label = "Publication types"
         self.fields["publication_types"].help_text = "Separate several with ; (semicolon), e.g. PEEL; Thematic."
         self.fields["forces"].label = "Police forces"
