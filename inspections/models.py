@@ -65,12 +65,17 @@ class LocalPolicingBody(models.Model):
         blank=True, help_text="Addresses told when a response is overdue (one per line), e.g. the Chief Executive."
     )
     website_url = models.URLField(blank=True)
+    # A database default too: the reference-data migration, re-run with the body as it then was, leaves them out.
     force_contact_emails = models.TextField(
         blank=True,
+        default="",
+        db_default="",
         help_text="The chief constable's office addresses invited to send the force's comments (one per line).",
     )
     sso_email_domains = models.TextField(
         blank=True,
+        default="",
+        db_default="",
         help_text="Email domains whose single sign-on users may join as viewers, one per line.",
     )
 

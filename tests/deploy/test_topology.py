@@ -38,6 +38,7 @@ from aiosmtpd.controller import Controller
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from django.utils import timezone
+from django_otp.oath import totp
 
 ROOT = Path(__file__).resolve().parents[2]
 REMINDER_WAIT_SECONDS = 90
@@ -63,7 +64,10 @@ call_command(
     "setup_office", "--force", "Norfolk", "--inbox", "opcc@norfolk.example",
     "--admin-email", "office.admin@norfolk.example", stdout=io.StringIO(),
 )
-User.objects.create_superuser("national", "national@example.org", os.environ["TOPOLOGY_PASSWORD"])
+national = User.objects.create_superuser("national", "national@example.org", os.environ["TOPOLOGY_PASSWORD"])
+# Production asks a superuser for a second factor: an authenticator app whose key the test knows.
+from django_otp.plugins.otp_totp.models import TOTPDevice
+TOTPDevice.objects.create(user=national, name="Authenticator app", key=os.environ["TOPOLOGY_TOTP_KEY"], confirmed=True)
 print(LocalPolicingBody.objects.get(force__name="Norfolk").shared_inbox)
 """
 
@@ -322,7 +326,10 @@ def test_due_response_made_over_http_is_reminded_by_beat_and_worker_through_smtp
 
     password = secrets.token_urlsafe(16)
     topology.manage("collectstatic", "--noinput", "-v0")
-    output = topology.manage("shell", "-c", SETUP, extra_env={"TOPOLOGY_PASSWORD": password})
+    totp_key = secrets.token_hex(20)
+    output = topology.manage(
+        "shell", "-c", SETUP, extra_env={"TOPOLOGY_PASSWORD": password, "TOPOLOGY_TOTP_KEY": totp_key}
+    )
     shared_inbox = output.strip().splitlines()[-1]
     flush_redis(broker)
     try:
@@ -338,6 +345,11 @@ def test_due_response_made_over_http_is_reminded_by_beat_and_worker_through_smtp
         status, url, _html = browser.post(
             "/accounts/login/",
             [("csrfmiddlewaretoken", browser.csrf_token(html)), ("username", "national"), ("password", password)],
+        )
+        assert urllib.parse.urlsplit(url).path == "/accounts/two-factor/code/", f"no second factor asked: {url}"
+        status, url, _html = browser.post(
+            url.removeprefix(base),
+            [("csrfmiddlewaretoken", browser.csrf_token(_html)), ("code", f"{totp(bytes.fromhex(totp_key)):06d}")],
         )
         assert status == 200 and urllib.parse.urlsplit(url).path == "/", f"sign-in failed: {status} {url}"
 
