@@ -6,17 +6,21 @@ from __future__ import annotations
 from django.core import signing
 
 SALT = "forcecomments.link"
-_signer = signing.Signer(salt=SALT)
+
+
+def _signer() -> signing.Signer:
+    # Made when used, not at import: commands that need no key (makemigrations) run without SECRET_KEY.
+    return signing.Signer(salt=SALT)
 
 
 def token_for(lookup: str) -> str:
-    return _signer.sign(lookup)
+    return _signer().sign(lookup)
 
 
 def lookup_of(token: str) -> str | None:
     """The lookup a token was signed for, or None when the signature is not this site's."""
     try:
-        return _signer.unsign(token)
+        return _signer().unsign(token)
     except signing.BadSignature:
         return None
 

@@ -265,6 +265,7 @@ STAFF_WRITES = [
             "version": _version(r),
             "deadline": (r.deadline + dt.timedelta(days=14)).isoformat(),
             "reason": "Agreed with HMICFRS",
+            "after_statutory_confirmed": "on",  # past the statutory last day: confirmed
         },
         lambda r: r,
         "deadline",
@@ -376,7 +377,12 @@ def test_overriding_the_deadline_on_the_staff_page_records_the_reason(
     new_deadline = response.deadline + dt.timedelta(days=10)
     result = editor_client.post(
         reverse("response_edit_deadline", args=[response.pk]),
-        {"version": _version(response), "deadline": new_deadline.isoformat(), "reason": "Agreed with HMICFRS"},
+        {
+            "version": _version(response),
+            "deadline": new_deadline.isoformat(),
+            "reason": "Agreed with HMICFRS",
+            "after_statutory_confirmed": "on",
+        },
     )
     assert result.status_code == 302
     entry = latest_change(response, "deadline")
