@@ -49,6 +49,12 @@ def plan_action_emails(today: dt.date) -> tuple[int, int]:
     open_actions = list(
         Action.objects.open()
         .filter(body__active=True)
+        # Only those with someone to write to, chosen by the database: most open actions of a large history have
+        # no owner yet, and reading each of them at every sweep took seconds.
+        .filter(
+            (Q(owner__isnull=False, owner__is_active=True) & ~Q(owner__email=""))
+            | (Q(owner__isnull=True) & ~Q(owner_email=""))
+        )
         .select_related("owner")
         .only("id", "body_id", "owner_id", "owner__email", "owner__is_active", "owner_email", "target_date")
     )
